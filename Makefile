@@ -1,0 +1,58 @@
+# Flashpoints developer commands. Needs only Python 3.11+, make and git; everything
+# else (the virtualenv, Python packages, Chromium and the npm map assets for the
+# browser tests) is installed by the targets that need it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# apt-get needs root; use sudo when we are not root.
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: map test lint format zones install install-test browser-deps notebooks clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test,dev,build]"
+	touch $@ $(VENV)/.installed-runtime
+
+install: $(VENV)/.installed-runtime
+
+install-test: $(VENV)/.installed-test
+
+## make map: draw the bundled incidents over the bundled zones -> maps/northeast-asia.html
+map: install
+	$(BIN)/flashpoints map
+
+## Debian's chromium for the browser tests, and the npm packages that hold local
+## copies of the map's JavaScript/CSS (there is no CDN access on test machines).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q npm; }
+	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error
+
+## make test: install everything the tests need, then run the whole suite.
+test: install-test browser-deps
+	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check geo tests
+	$(BIN)/ruff format --check geo tests
+	$(BIN)/mypy
+
+format: install-test
+	$(BIN)/ruff format geo tests
+	$(BIN)/ruff check --fix geo tests
+
+## make zones: rebuild data/zones/east-asia.geojson from Natural Earth (about 40 s).
+zones: install-test
+	$(BIN)/flashpoints zones build -o data/zones/east-asia.geojson
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .mypy_cache maps/*.html

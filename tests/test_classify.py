@@ -1,0 +1,98 @@
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from geopandas.testing import assert_geodataframe_equal
+
+from geo import classify
+from geo.geodesy import GEOD
+
+
+def test_keeps_every_row_same_index(square_zones, points_frame):
+    out = classify(points_frame, square_zones)
+    assert out.index.tolist() == points_frame.index.tolist()
+    assert out["zone_kind"].tolist() == ["land", "eez", "high_seas", "outside_coverage"]
+    assert out["claimants"].tolist() == ["AAA", "AAA", "", ""]
+
+
+def test_does_not_mutate_input(square_zones, points_frame):
+    before = points_frame.copy()
+    classify(points_frame, square_zones)
+    assert_geodataframe_equal(points_frame, before)
+
+
+def test_distance_to_coast_is_geodesic(square_zones, points_frame):
+    out = classify(points_frame, square_zones)
+    # (0.5, 5.0) is 0.5 degrees west of AAA's coast at x=1: measure it independently.
+    _, _, d = GEOD.inv(0.5, 5.0, 1.0, 5.0)
+    assert out.loc[11, "distance_to_coast_nm"] == pytest.approx(d / 1852.0, rel=1e-4)
+    assert out.loc[11, "nearest_coast_state"] == "AAA"
+
+
+def test_missing_geometry_row_is_kept(square_zones):
+    pts = gpd.GeoDataFrame({"a": [1, 2]}, geometry=[None, shapely.Point(2, 5)], crs=4326)
+    out = classify(pts, square_zones)
+    assert len(out) == 2
+    assert pd.isna(out["zone_kind"].iloc[0])
+    assert out["zone_kind"].iloc[1] == "land"
+
+
+def test_distance_against_brute_force(bundled_zones):
+    rng = np.random.default_rng(7)
+    lon = rng.uniform(125, 145, 40)
+    lat = rng.uniform(25, 45, 40)
+    pts = gpd.GeoDataFrame(geometry=shapely.points(lon, lat), crs=4326)
+    out = classify(pts, bundled_zones)
+    land = bundled_zones[bundled_zones.kind == "land"]
+    rings = shapely.get_exterior_ring(shapely.get_parts(shapely.get_parts(land.geometry.values)))
+    xy = shapely.get_coordinates(shapely.segmentize(rings, 0.005))
+    near = xy[(xy[:, 0] > 115) & (xy[:, 0] < 155) & (xy[:, 1] > 15) & (xy[:, 1] < 55)]
+    for i in range(len(pts)):
+        _, _, d = GEOD.inv(
+            np.full(len(near), lon[i]), np.full(len(near), lat[i]), near[:, 0], near[:, 1]
+        )
+        # brute force over vertices every ~0.5 km can only be longer, by a little
+        assert out["distance_to_coast_nm"].iloc[i] * 1852 <= d.min() + 1.0
+        assert out["distance_to_coast_nm"].iloc[i] * 1852 >= d.min() - 300.0
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "claimants", "kind"),
+    [
+        (123.50, 25.80, "CHN/JPN/TWN", "territorial_sea"),  # next to Uotsuri-shima
+        (131.90, 37.30, "JPN/KOR", "territorial_sea"),  # next to Liancourt Rocks
+        (146.30, 43.90, "JPN/RUS", None),  # between Kunashiri and Shikotan
+        (149.00, 45.30, "JPN/RUS", None),  # off Etorofu
+    ],
+)
+def test_disputed_features(bundled_zones, lon, lat, claimants, kind):
+    pts = gpd.GeoDataFrame(geometry=[shapely.Point(lon, lat)], crs=4326)
+    row = classify(pts, bundled_zones).iloc[0]
+    assert row.claimants == claimants
+    assert bool(row.disputed)
+    if kind:
+        assert row.zone_kind == kind
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "kind"),
+    [
+        (-170.0, 30.0, "outside_coverage"),  # mid North Pacific
+        (170.0, 30.0, "outside_coverage"),
+        (160.0, 40.0, "high_seas"),  # inside the coverage, beyond 200 nm
+        (139.7, 35.7, "land"),  # Tokyo
+    ],
+)
+def test_coverage_and_high_seas(bundled_zones, lon, lat, kind):
+    pts = gpd.GeoDataFrame(geometry=[shapely.Point(lon, lat)], crs=4326)
+    assert classify(pts, bundled_zones)["zone_kind"].iloc[0] == kind
+
+
+def test_undisputed_zones(bundled_zones):
+    pts = gpd.GeoDataFrame(
+        geometry=shapely.points([(135.0, 38.5), (126.0, 34.0), (121.0, 31.5)]), crs=4326
+    )
+    out = classify(pts, bundled_zones)
+    assert out["sovereign"].tolist() == ["JPN", "KOR", "CHN"]
+    assert not out["disputed"].any()

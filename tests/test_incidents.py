@@ -1,0 +1,106 @@
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from geo import ValidationError, load_incidents, rejects
+from geo.errors import InputError
+
+
+def _write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_every_row_is_loaded_or_rejected(tmp_path):
+    csv = _write(
+        tmp_path,
+        "mixed.csv",
+        "date,lat,lon,title\n"
+        "2023-07-05,26.07,122.73,ok\n"
+        "2023-07-06,95,122.73,bad latitude\n"
+        "2023-07-07,,,no position\n"
+        "2023-07-08,0,0,null island\n"
+        "not a date,26,123,bad date\n"
+        "2023-07-09,26.5,abc,bad longitude\n"
+        "2023-07-10,26.5,124.0,ok too\n",
+    )
+    gdf = load_incidents(csv)
+    bad = rejects(gdf)
+    assert len(gdf) + len(bad) == 7
+    assert gdf["row"].tolist() == [1, 7]
+    assert bad["row"].tolist() == [2, 3, 4, 5, 6]
+    reasons = dict(zip(bad["row"], bad["reason"], strict=True))
+    assert "latitude 95 is outside -90..90" in reasons[2]
+    assert reasons[3] == "no position"
+    assert "(0, 0)" in reasons[4]
+    assert "as a date" in reasons[5]
+    assert "longitude 'abc' is not a number" in reasons[6]
+
+
+def test_swapped_coordinates_are_hinted(tmp_path):
+    csv = _write(tmp_path, "swap.csv", "latitude,longitude\n122.7,26.1\n")
+    bad = rejects(load_incidents(csv))
+    assert "swapped" in bad["reason"].iloc[0]
+
+
+def test_errors_raise_names_file_and_row(tmp_path):
+    csv = _write(tmp_path, "bad.csv", "lat,lon\n26,122\n137.5,130\n")
+    with pytest.raises(ValidationError, match=r"bad\.csv, row 2: lat: latitude 137\.5"):
+        load_incidents(csv, errors="raise")
+
+
+def test_no_coordinate_columns(tmp_path):
+    csv = _write(tmp_path, "nocoords.csv", "title,when\nx,2020-01-01\n")
+    with pytest.raises(InputError, match="no coordinate columns"):
+        load_incidents(csv)
+
+
+def test_missing_file():
+    with pytest.raises(InputError, match="no such file"):
+        load_incidents("does-not-exist.csv")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "shift_jis", "utf-8"])
+def test_csv_encodings(tmp_path, encoding):
+    csv = _write(tmp_path, "jp.csv", "緯度,経度,title,lat,lon\nx,y,ブイ,26.07,122.73\n", encoding)
+    gdf = load_incidents(csv)
+    assert gdf["title"].tolist() == ["ブイ"]
+
+
+def test_tsv_and_column_overrides(tmp_path):
+    tsv = _write(tmp_path, "t.tsv", "Breite\tLaenge\n26.07\t122.73\n")
+    gdf = load_incidents(tsv, columns={"lat": "Breite", "lon": "Laenge"})
+    assert gdf.geometry.iloc[0].equals(shapely.Point(122.73, 26.07))
+
+
+def test_position_text_column(tmp_path):
+    csv = _write(tmp_path, "p.csv", 'position,title\n"26°04′N 122°44′E",buoy\n"nowhere",x\n')
+    gdf = load_incidents(csv)
+    assert gdf["lat"].iloc[0] == pytest.approx(26 + 4 / 60)
+    assert gdf["uncertainty_km"].iloc[0] > 0
+    assert rejects(gdf)["row"].tolist() == [2]
+
+
+def test_geojson(tmp_path):
+    path = tmp_path / "i.geojson"
+    gpd.GeoDataFrame({"title": ["a"]}, geometry=[shapely.Point(130, 35)], crs=4326).to_file(path)
+    gdf = load_incidents(path)
+    assert gdf["lon"].tolist() == [130.0]
+
+
+def test_dates_become_utc(tmp_path):
+    csv = _write(
+        tmp_path, "d.csv", "date,lat,lon\n2023-07-05,26,122\n2023-07-05T09:00+09:00,26,122\n"
+    )
+    gdf = load_incidents(csv)
+    assert str(gdf["date"].dt.tz) == "UTC"
+    assert gdf["date"].iloc[1] == pd.Timestamp("2023-07-05T00:00Z")
+
+
+def test_input_frame_not_mutated():
+    frame = pd.DataFrame({"lat": [26.0], "lon": [122.0]})
+    before = frame.copy()
+    load_incidents(frame)
+    pd.testing.assert_frame_equal(frame, before)
