@@ -1,7 +1,10 @@
 """The generated map in a real headless Chromium (see tests/browser_support.py)."""
 
+import geopandas as gpd
 import pytest
+import shapely
 
+from geo import classify
 from tests.browser_support import open_page
 from tests.conftest import run_cli
 
@@ -41,8 +44,8 @@ def test_zones_markers_and_popup(map_file, tmp_path):
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for(state="visible", timeout=5_000)
         text = popup.inner_text()
-        assert "Zone" in text
-        assert "Senkaku Islands" in text
+        expected = classify(gpd.GeoDataFrame(geometry=[shapely.Point(122.73, 26.07)], crs=4326))
+        assert f"Zone\t{expected['zone_name'].iloc[0]}" in text
         assert INJECTED in text  # shown literally, as text
         assert page.evaluate("window.__pwned") is None
         assert page.evaluate("window.__pwned2") is None

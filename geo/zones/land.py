@@ -28,7 +28,14 @@ from ..datasets import data_path
 from ..errors import DataSourceError
 from ..geodesy import GEOD, geodesic_circle
 
-__all__ = ["NATURAL_EARTH_STATE", "label_units", "natural_earth_path", "read_features", "read_land"]
+__all__ = [
+    "NATURAL_EARTH_STATE",
+    "label_units",
+    "natural_earth_path",
+    "read_features",
+    "read_land",
+    "read_state_claims",
+]
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +138,19 @@ def read_features(path: str | Path | None = None) -> pd.DataFrame:
     return table
 
 
-def label_units(land: gpd.GeoDataFrame, features: pd.DataFrame) -> gpd.GeoDataFrame:
+def read_state_claims(path: str | Path | None = None) -> pd.DataFrame:
+    """Read claims over all the land of a state (``data/zones/state_claims.csv``).
+
+    Each row turns every land part of ``state`` into the dispute group ``group``,
+    held by ``administered_by`` and claimed by ``claimed_by``.
+    """
+    src = Path(path) if path is not None else data_path("zones", "state_claims.csv")
+    return pd.read_csv(src, comment="#", dtype=str)
+
+
+def label_units(
+    land: gpd.GeoDataFrame, features: pd.DataFrame, state_claims: pd.DataFrame | None = None
+) -> gpd.GeoDataFrame:
     """Give every land part a unit: a dispute group id, or its state's ISO3 code.
 
     Land parts whose representative point lies within a feature's radius (plus
@@ -144,6 +163,9 @@ def label_units(land: gpd.GeoDataFrame, features: pd.DataFrame) -> gpd.GeoDataFr
     """
     parts = land.copy()
     parts["unit"] = parts["state"]
+    if state_claims is not None:
+        for claim in state_claims.itertuples(index=False):
+            parts.loc[parts["state"] == claim.state, "unit"] = claim.group
     rep = parts.geometry.representative_point()
     added = []
     drop = np.zeros(len(parts), dtype=bool)
