@@ -258,13 +258,16 @@ def build(
     else:
         land_parts = read_land(land, bounds=region)
     feats = features if isinstance(features, pd.DataFrame) else read_features(features)
-    if state_claims is None:
-        state_claims = read_state_claims() if features is None else state_claims
-    elif not isinstance(state_claims, pd.DataFrame):
-        state_claims = read_state_claims(state_claims)
-    units = label_units(land_parts, feats, state_claims)
-    if state_claims is not None and len(state_claims):
-        extra = state_claims[["group", "group_name", "administered_by", "claimed_by"]]
+    whole_states: pd.DataFrame | None
+    if isinstance(state_claims, pd.DataFrame):
+        whole_states = state_claims
+    elif state_claims is not None:
+        whole_states = read_state_claims(state_claims)
+    else:
+        whole_states = read_state_claims() if features is None else None
+    units = label_units(land_parts, feats, whole_states)
+    if whole_states is not None and len(whole_states):
+        extra = whole_states[["group", "group_name", "administered_by", "claimed_by"]]
         feats = pd.concat([feats, extra], ignore_index=True)
     log.info("land: %d parts in %d units", len(units), units["unit"].nunique())
 
