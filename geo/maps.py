@@ -45,6 +45,8 @@ STATE_COLORS: dict[str, str] = {
     "MHL": "#9aa83a",
 }
 _OTHER_COLOR = "#7f7f7f"
+_LAND_COLOR = "#e8e1d0"
+_LAND_EDGE = "#b5aa90"
 _DISPUTED_COLOR = "#111111"
 
 #: Fill opacity and outline weight per zone kind: inner zones are darker.
@@ -55,7 +57,7 @@ KIND_STYLE: dict[str, dict[str, float]] = {
     "overlapping_claim": {"fillOpacity": 0.12, "weight": 0.6},
     "joint_regime": {"fillOpacity": 0.12, "weight": 0.6},
     "internal_waters": {"fillOpacity": 0.5, "weight": 0.6},
-    "land": {"fillOpacity": 0.6, "weight": 1.5},
+    "land": {"fillOpacity": 0.9, "weight": 0.5},
 }
 
 _KIND_LABEL = {
@@ -130,11 +132,10 @@ def _display_geometry(zones: gpd.GeoDataFrame, tolerance_deg: float) -> np.ndarr
 def zones_layer(zones: gpd.GeoDataFrame, m: folium.Map, *, tolerance_deg: float = 0.01) -> None:
     """Add zone layers (one per kind) to a map, styled by state and dispute.
 
-    Non-disputed land is not drawn (the basemap shows it); disputed land
-    features are, with a thick dashed outline.
+    Land is drawn in a neutral colour, so that the map reads without basemap
+    tiles; disputed land features get a thick dashed outline.
     """
-    shown = zones[(zones["kind"] != "land") | zones["claimants"].str.contains("/")]
-    shown = shown.assign(geometry=_display_geometry(shown, tolerance_deg))
+    shown = zones.assign(geometry=_display_geometry(zones, tolerance_deg))
     for kind in [k for k in _KIND_LABEL if k in set(shown["kind"])]:
         part = shown[shown["kind"] == kind]
         group = folium.FeatureGroup(name=f"Zones: {_KIND_LABEL[kind]}", show=True)
@@ -142,6 +143,7 @@ def zones_layer(zones: gpd.GeoDataFrame, m: folium.Map, *, tolerance_deg: float 
         for _, zone in part.iterrows():
             disputed = "/" in zone["claimants"]
             color = _color(zone)
+            fill = _LAND_COLOR if kind == "land" else color
             feature = {
                 "type": "Feature",
                 "geometry": shapely.geometry.mapping(zone.geometry),
@@ -150,9 +152,9 @@ def zones_layer(zones: gpd.GeoDataFrame, m: folium.Map, *, tolerance_deg: float 
             tip = f"{_esc(zone['name'])}<br>claimants: {_esc(zone['claimants'])}"
             folium.GeoJson(
                 feature,
-                style_function=lambda _f, c=color, d=disputed, s=style: {
-                    "color": c,
-                    "fillColor": c,
+                style_function=lambda _f, c=color, f=fill, d=disputed, s=style: {
+                    "color": c if d or f == c else _LAND_EDGE,
+                    "fillColor": f,
                     "weight": s["weight"] * (2 if d else 1),
                     "fillOpacity": s["fillOpacity"],
                     "dashArray": "6 4" if d else None,
@@ -220,10 +222,11 @@ def _legend(states: list[str], zone_kinds: list[str]) -> branca.element.MacroEle
         for k in zone_kinds
     )
     body = (
-        '<div id="fp-legend" style="position:absolute;bottom:24px;left:10px;z-index:1000;'
-        "background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;"
-        'font:12px/1.35 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,0.3)">'
-        f"<b>Zones</b>{''.join(items)}{shades}<b>Incidents</b>{markers}</div>"
+        '<details id="fp-legend" open style="position:absolute;bottom:28px;right:10px;'
+        "z-index:1000;background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;"
+        "font:12px/1.35 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,0.3);max-height:70%;"
+        'overflow:auto"><summary style="cursor:pointer;font-weight:bold">Legend</summary>'
+        f"<b>Zones</b>{''.join(items)}{shades}<b>Incidents</b>{markers}</details>"
     )
     macro = branca.element.MacroElement()
     macro._template = branca.element.Template(
@@ -275,6 +278,9 @@ def incident_map(
     if not set(OUTPUT_COLUMNS) <= set(incidents.columns):
         incidents = classify(incidents, zones)
     pts = incidents.to_crs(4326)
+    # Canvas, not SVG: it draws large zone polygons and many markers faster, and
+    # headless Chromium leaves large SVG overlays partly unpainted.
+    map_options.setdefault("prefer_canvas", True)
     m = folium.Map(tiles=tiles, control_scale=True, **map_options)
     m.default_js = [u for a in ASSETS.values() for u in a.urls("js")]
     m.default_css = [u for a in ASSETS.values() for u in a.urls("css")]
