@@ -17,7 +17,7 @@ from .classify import classify
 from .errors import DataSourceError, FlashpointsError, InputError, ValidationError
 from .incidents import load_incidents, rejects
 from .locate import Location, locate
-from .maps import incident_map
+from .maps import incident_map, zones_map
 from .zones import build as build_zones
 from .zones import load_zones
 
@@ -34,6 +34,7 @@ __all__ = [
     "load_zones",
     "locate",
     "rejects",
+    "zones_map",
 ]
 
 __version__ = "0.1.0"

@@ -101,6 +101,16 @@ def _cmd_incidents_check(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_zones_map(args: argparse.Namespace) -> int:
+    from .io import write_text
+    from .maps import zones_map
+    from .zones import load_zones
+
+    out = write_text(args.output, zones_map(load_zones(args.zones)).get_root().render())
+    print(f"zone map written to {out}")
+    return 0
+
+
 def _parse_claims(items: Sequence[str]) -> dict[str, str]:
     claims = {}
     for item in items:
@@ -205,6 +215,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--no-progress", action="store_true", help="no progress bars")
     b.set_defaults(func=_cmd_zones_build)
+    zm = zsub.add_parser("map", help="draw a zone set by itself")
+    zm.add_argument(
+        "-o",
+        "--output",
+        default="maps/zones.html",
+        help="HTML file to write (default: %(default)s)",
+    )
+    zm.add_argument("--zones", help="zone file (default: the bundled East Asia set)")
+    zm.set_defaults(func=_cmd_zones_map)
     return parser
 
 

@@ -73,7 +73,7 @@ def destination(
     --------
     >>> lon, lat = destination(139.0, 41.0, 270.0, 100_000)
     >>> round(float(lon), 3), round(float(lat), 3)
-    (137.814, 40.99)
+    (137.812, 40.994)
     """
     a, b, c, d = np.broadcast_arrays(
         np.asarray(lon, float),

@@ -27,7 +27,7 @@ from .classify import OUTPUT_COLUMNS, classify
 from .zones.load import load_zones
 from .zones.schema import STATE_NAMES, coverage_of
 
-__all__ = ["KIND_STYLE", "STATE_COLORS", "incident_map", "zones_layer"]
+__all__ = ["KIND_STYLE", "STATE_COLORS", "incident_map", "zones_layer", "zones_map"]
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +215,7 @@ def _legend(states: list[str], zone_kinds: list[str]) -> branca.element.MacroEle
         f"{_esc(_KIND_LABEL[k])}</div>"
         for k in ("territorial_sea", "contiguous_zone", "eez")
     )
+    markers_title = "<b>Incidents</b>" if zone_kinds else ""
     markers = "".join(
         f'<div><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
         f'background:{ZONE_KIND_COLORS[k]};margin-right:4px"></span>'
@@ -226,13 +227,61 @@ def _legend(states: list[str], zone_kinds: list[str]) -> branca.element.MacroEle
         "z-index:1000;background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;"
         "font:12px/1.35 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,0.3);max-height:70%;"
         'overflow:auto"><summary style="cursor:pointer;font-weight:bold">Legend</summary>'
-        f"<b>Zones</b>{''.join(items)}{shades}<b>Incidents</b>{markers}</details>"
+        f"<b>Zones</b>{''.join(items)}{shades}{markers_title}{markers}</details>"
     )
     macro = branca.element.MacroElement()
     macro._template = branca.element.Template(
         "{% macro html(this, kwargs) %}" + body + "{% endmacro %}"
     )
     return macro
+
+
+def _base_map(
+    zones: gpd.GeoDataFrame, *, tiles: str | None, zone_tolerance_deg: float, **options: Any
+) -> folium.Map:
+    # Canvas, not SVG: it draws large zone polygons and many markers faster, and
+    # headless Chromium leaves large SVG overlays partly unpainted.
+    options.setdefault("prefer_canvas", True)
+    m = folium.Map(tiles=tiles, control_scale=True, **options)
+    m.default_js = [u for a in ASSETS.values() for u in a.urls("js")]
+    m.default_css = [u for a in ASSETS.values() for u in a.urls("css")]
+    zones_layer(zones, m, tolerance_deg=zone_tolerance_deg)
+    return m
+
+
+def _finish_map(m: folium.Map, zones: gpd.GeoDataFrame, incident_kinds: list[str]) -> None:
+    states = sorted(s for s in set(zones["sovereign"]) if s in STATE_COLORS)
+    m.add_child(_legend(states, incident_kinds))
+    folium.LayerControl(collapsed=True).add_to(m)
+
+
+def zones_map(
+    zones: gpd.GeoDataFrame | None = None,
+    *,
+    tiles: str | None = "OpenStreetMap",
+    zone_tolerance_deg: float = 0.01,
+    **map_options: Any,
+) -> folium.Map:
+    """Draw a zone set by itself, framed on its coverage.
+
+    Parameters
+    ----------
+    zones : geopandas.GeoDataFrame, optional
+        Zone set; by default the bundled one.
+    tiles, zone_tolerance_deg, **map_options
+        As in :func:`incident_map`.
+
+    Examples
+    --------
+    >>> type(zones_map()).__name__
+    'Map'
+    """
+    zones = load_zones() if zones is None else zones
+    m = _base_map(zones, tiles=tiles, zone_tolerance_deg=zone_tolerance_deg, **map_options)
+    _finish_map(m, zones, [])
+    w, s, e, n = shapely.bounds(coverage_of(zones))
+    m.fit_bounds([[s, w], [n, e]])
+    return m
 
 
 def incident_map(
@@ -278,13 +327,7 @@ def incident_map(
     if not set(OUTPUT_COLUMNS) <= set(incidents.columns):
         incidents = classify(incidents, zones)
     pts = incidents.to_crs(4326)
-    # Canvas, not SVG: it draws large zone polygons and many markers faster, and
-    # headless Chromium leaves large SVG overlays partly unpainted.
-    map_options.setdefault("prefer_canvas", True)
-    m = folium.Map(tiles=tiles, control_scale=True, **map_options)
-    m.default_js = [u for a in ASSETS.values() for u in a.urls("js")]
-    m.default_css = [u for a in ASSETS.values() for u in a.urls("css")]
-    zones_layer(zones, m, tolerance_deg=zone_tolerance_deg)
+    m = _base_map(zones, tiles=tiles, zone_tolerance_deg=zone_tolerance_deg, **map_options)
 
     groups: dict[str, folium.FeatureGroup] = {}
     uncertainty = folium.FeatureGroup(name="Incident uncertainty", show=show_uncertainty)
@@ -324,10 +367,7 @@ def incident_map(
     for group in groups.values():
         group.add_to(m)
 
-    states = sorted(s for s in set(zones["sovereign"]) if s in STATE_COLORS)
-    kinds = [k for k in ZONE_KIND_COLORS if k in set(pts["zone_kind"].dropna())]
-    m.add_child(_legend(states, kinds))
-    folium.LayerControl(collapsed=True).add_to(m)
+    _finish_map(m, zones, [k for k in ZONE_KIND_COLORS if k in set(pts["zone_kind"].dropna())])
     if len(pts):
         w, s, e, n = pts.total_bounds
         pad = 2.0

@@ -70,6 +70,13 @@ def test_bad_output_format(tmp_path):
     assert "'.xyz'" in line
 
 
+def test_zones_map(tmp_path):
+    out = tmp_path / "zones.html"
+    result = run_cli("zones", "map", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "fp-zone-territorial_sea" in out.read_text()
+
+
 def test_incidents_check_reports_rows(tmp_path):
     path = tmp_path / "mixed.csv"
     path.write_text("lat,lon\n26,122\n137.5,130\n,\n")
@@ -80,7 +87,8 @@ def test_incidents_check_reports_rows(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["map"], ["classify"], ["zones", "build"], ["incidents", "check"]]
+    "command",
+    [[], ["map"], ["classify"], ["zones", "build"], ["zones", "map"], ["incidents", "check"]],
 )
 def test_help(command):
     result = run_cli(*command, "--help")
