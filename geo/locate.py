@@ -72,15 +72,39 @@ _UNITS_KM = {
 }
 
 _HEDGES = r"approximately|approx\.?|about|around|some|roughly|nearly|an estimated|ca\.|c\.|~"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_UNIT = r"km|kms|kilomet(?:er|re)s?|nautical\s+miles?|nmi|nm|miles?|mi"
+# "approximately 200 km west of X", "300 km to 350 km west of the X in Y",
+# "waters 160 kilometers southwest of the island of X": leading words are allowed.
 _PHRASE = re.compile(
-    rf"""^\s*(?P<hedge>(?:{_HEDGES})\s*)?
-    (?P<dist>\d+(?:[.,]\d+)?)\s*
-    (?P<unit>km|kms|kilomet(?:er|re)s?|nautical\s+miles?|nmi|nm|miles?|mi)\.?\s+
+    rf"""(?:^|(?<=\s))(?P<hedge>(?:{_HEDGES})\s*)?
+    (?P<dist>{_NUM})
+    (?:\s*(?:{_UNIT})?\s*(?:to|-|–|~|〜)\s*(?P<dist2>{_NUM}))?\s*
+    (?P<unit>{_UNIT})\.?\s+
     (?:to\s+the\s+)?
     (?:(?:bearing|azimuth)\s+)?(?P<dir>[a-z\-\s]+?|\d{{1,3}}(?:\.\d+)?\s*°?(?:\s*true)?)\s+
-    (?:of|from)\s+
+    (?:of|from|off)\s+
     (?P<place>[^,;()]+?)\s*(?:[,;(].*)?$""",
     re.VERBOSE | re.IGNORECASE,
+)
+
+_JA_DIRS = {
+    "北北東": "nne", "北北西": "nnw", "東北東": "ene", "西北西": "wnw", "東南東": "ese",
+    "西南西": "wsw", "南南東": "sse", "南南西": "ssw", "北東": "ne", "北西": "nw",
+    "南東": "se", "南西": "sw", "北": "n", "南": "s", "東": "e", "西": "w",
+}  # fmt: skip
+_JA_UNITS = {"キロメートル": "km", "キロ": "km", "km": "km", "海里": "nm", "マイル": "mi"}
+# "北海道奥尻島の西200~250キロの海域", "魚釣島から北北西約61キロ", "舳倉島の北、およそ300キロ"
+_JA_PHRASE = re.compile(
+    rf"""(?P<place>[^\s、,。]+?)(?:の|から)?
+    (?P<dir>{"|".join(_JA_DIRS)})(?:の)?[、,]?\s*
+    (?P<hedge>約|およそ|おおよそ)?
+    (?P<dist>{_NUM})(?:\s*[~〜～\-]\s*(?P<dist2>{_NUM}))?\s*
+    (?P<unit>{"|".join(_JA_UNITS)})""",
+    re.VERBOSE,
+)
+_JA_COORDS = str.maketrans(
+    {"北": "N", "南": "S", "東": "E", "西": "W", "度": "°", "分": "'", "秒": '"', "、": ","}
 )
 
 
@@ -120,11 +144,40 @@ def _direction(text: str) -> tuple[float, float]:
         if bearing > 360:
             raise ValueError(f"bearing {bearing:g} is over 360 degrees")
         return bearing % 360.0, 0.5
-    parts = re.split(r"[-\s]+", t)
-    code = "".join(_WORDS.get(p, p) for p in parts if p)
+    # "north-northwest", "southwest", "NNW", "north west": letters of the points.
+    code = re.sub(r"north|south|east|west", lambda w: _WORDS[w[0]], t)
+    code = re.sub(r"[-\s]+", "", code)
     if code in COMPASS_DEG:
         return COMPASS_DEG[code], 11.25
     raise ValueError(f"cannot read direction {text!r}; expected e.g. 'west', 'NNW' or '270°'")
+
+
+def _place_candidates(place: str) -> list[str]:
+    """Names to try for a place text, most specific first."""
+    p = place.strip()
+    p = re.sub(r"^(?:the\s+)?(?:island|islet|port|cape)\s+of\s+", "", p, flags=re.IGNORECASE)
+    out = [p]
+    if "'s " in p:  # "Hokkaido's Okushiri Island"
+        out.append(p.rsplit("'s ", 1)[1])
+    for q in list(out):
+        if " in " in q:  # "the Oga Peninsula in Akita Prefecture"
+            out.append(q.split(" in ", 1)[0])
+    # Japanese: "北海道奥尻島", "石川県能登半島沖の舳倉島": last piece, then shorter suffixes.
+    if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", p):
+        last = re.split(r"[・の、]", p.rstrip("の"))[-1].removesuffix("沖")
+        out.extend(last[i:] for i in range(len(last) - 1))
+    return out
+
+
+def _lookup(gaz: Gazetteer, place: str):  # noqa: ANN202 (a pandas row)
+    first_error: KeyError | None = None
+    for name in _place_candidates(place):
+        try:
+            return gaz.lookup(name)
+        except KeyError as exc:
+            first_error = first_error or exc
+    assert first_error is not None
+    raise ValueError(str(first_error.args[0]))
 
 
 def _coordinate_uncertainty_km(text: str) -> float:
@@ -169,10 +222,13 @@ def locate(text: str, *, gazetteer: Gazetteer | None = None) -> Location:
     """
     if not isinstance(text, str) or not text.strip():
         raise ValueError("empty position")
-    m = _PHRASE.match(text)
-    if m is None:
+    m = _PHRASE.search(text)
+    ja = _JA_PHRASE.search(text) if m is None else None
+    if m is None and ja is None:
+        coords = text.replace("北緯", "N").replace("南緯", "S")
+        coords = coords.replace("東経", "E").replace("西経", "W").translate(_JA_COORDS)
         try:
-            lat, lon = parse_position(text)
+            lat, lon = parse_position(coords)
         except ValueError as exc:
             if re.search(r"\b(of|from)\b", text, re.IGNORECASE):
                 raise ValueError(
@@ -180,20 +236,22 @@ def locate(text: str, *, gazetteer: Gazetteer | None = None) -> Location:
                     "Oshima-Oshima' or '26°04′N 122°44′E'"
                 ) from exc
             raise
-        return Location(lat, lon, _coordinate_uncertainty_km(text), "coordinates")
+        return Location(lat, lon, _coordinate_uncertainty_km(coords), "coordinates")
     gaz = gazetteer if gazetteer is not None else default_gazetteer()
-    try:
-        mark = gaz.lookup(m["place"])
-    except KeyError as exc:
-        raise ValueError(str(exc.args[0])) from None
-    distance_km = (
-        float(m["dist"].replace(",", ".")) * _UNITS_KM[re.sub(r"\s+", " ", m["unit"].lower())]
-    )
-    bearing, half_sector = _direction(m["dir"])
+    found = m if m is not None else ja
+    assert found is not None
+    mark = _lookup(gaz, found["place"])
+    unit = re.sub(r"\s+", " ", found["unit"].lower())
+    per_km = _UNITS_KM[_JA_UNITS.get(found["unit"], unit)]
+    low = float(found["dist"].replace(",", "")) * per_km
+    high = float(found["dist2"].replace(",", "")) * per_km if found["dist2"] else low
+    distance_km = (low + high) / 2.0
+    direction = _JA_DIRS[found["dir"]] if m is None else found["dir"]
+    bearing, half_sector = _direction(direction)
     end_lon, end_lat = destination(
         float(mark["lon"]), float(mark["lat"]), bearing, distance_km * 1000.0
     )
-    radial = distance_km * (0.10 if m["hedge"] else 0.05)
+    radial = max(distance_km * (0.10 if found["hedge"] else 0.05), (high - low) / 2.0)
     lateral = distance_km * math.sin(math.radians(half_sector))
     unc = math.hypot(radial, lateral) + float(mark["radius_km"])
     return Location(
