@@ -23,6 +23,8 @@ import math
 import re
 from dataclasses import dataclass
 
+import pandas as pd
+
 from .coords import parse_position
 from .gazetteer import Gazetteer, default_gazetteer
 from .geodesy import destination
@@ -169,7 +171,7 @@ def _place_candidates(place: str) -> list[str]:
     return out
 
 
-def _lookup(gaz: Gazetteer, place: str):  # noqa: ANN202 (a pandas row)
+def _lookup(gaz: Gazetteer, place: str) -> pd.Series:
     first_error: KeyError | None = None
     for name in _place_candidates(place):
         try:

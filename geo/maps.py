@@ -57,12 +57,14 @@ KIND_STYLE: dict[str, dict[str, float]] = {
     "overlapping_claim": {"fillOpacity": 0.12, "weight": 0.6},
     "joint_regime": {"fillOpacity": 0.12, "weight": 0.6},
     "internal_waters": {"fillOpacity": 0.5, "weight": 0.6},
+    "archipelagic_waters": {"fillOpacity": 0.4, "weight": 0.6},
     "land": {"fillOpacity": 0.9, "weight": 0.5},
 }
 
 _KIND_LABEL = {
     "land": "Land",
     "internal_waters": "Internal waters",
+    "archipelagic_waters": "Archipelagic waters",
     "territorial_sea": "Territorial seas (12 nm)",
     "contiguous_zone": "Contiguous zones (12-24 nm)",
     "eez": "EEZs (24-200 nm)",
@@ -74,6 +76,7 @@ _KIND_LABEL = {
 ZONE_KIND_COLORS: dict[str, str] = {
     "land": "#555555",
     "internal_waters": "#440154",
+    "archipelagic_waters": "#6a3d9a",
     "territorial_sea": "#b2182b",
     "contiguous_zone": "#ef8a62",
     "eez": "#2166ac",

@@ -46,6 +46,7 @@ __all__ = [
 ZONE_KINDS: tuple[str, ...] = (
     "land",
     "internal_waters",
+    "archipelagic_waters",
     "territorial_sea",
     "contiguous_zone",
     "eez",
@@ -60,6 +61,7 @@ KIND_PRIORITY: dict[str, int] = {kind: i for i, kind in enumerate(ZONE_KINDS)}
 CLASS_KINDS: tuple[str, ...] = (
     "land",
     "internal_waters",
+    "archipelagic_waters",
     "territorial_sea",
     "contiguous_zone",
     "eez",
