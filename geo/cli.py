@@ -111,6 +111,20 @@ def _cmd_zones_map(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_zones_fetch(args: argparse.Namespace) -> int:
+    from .zones.wfs import fetch_marineregions
+
+    path = fetch_marineregions(
+        args.layer,
+        bbox=tuple(args.bbox) if args.bbox else None,
+        cache_dir=args.cache_dir,
+        base_url=args.url,
+        refresh=args.refresh,
+    )
+    print(path)
+    return 0
+
+
 def _parse_claims(items: Sequence[str]) -> dict[str, str]:
     claims = {}
     for item in items:
@@ -215,6 +229,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--no-progress", action="store_true", help="no progress bars")
     b.set_defaults(func=_cmd_zones_build)
+    f = zsub.add_parser("fetch", help="download a Marine Regions layer from its WFS")
+    f.add_argument("--layer", required=True, choices=settings.MARINEREGIONS_LAYERS)
+    f.add_argument(
+        "--bbox",
+        nargs=4,
+        type=float,
+        metavar=("W", "S", "E", "N"),
+        help="download only this box, degrees",
+    )
+    f.add_argument("--cache-dir", help="cache folder (default: the platform's cache folder)")
+    f.add_argument("--url", help=f"WFS address (default: {settings.MARINEREGIONS_WFS_URL})")
+    f.add_argument("--refresh", action="store_true", help="download again even if cached")
+    f.set_defaults(func=_cmd_zones_fetch)
     zm = zsub.add_parser("map", help="draw a zone set by itself")
     zm.add_argument(
         "-o",

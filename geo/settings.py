@@ -37,3 +37,27 @@ MAP_COORD_DECIMALS: int = 5
 #: Width of the band around a zone boundary inside which a point's class is
 #: "borderline" when it carries no uncertainty of its own, kilometres.
 BORDERLINE_KM: float = 0.0
+
+#: Marine Regions WFS endpoint (GeoServer).
+MARINEREGIONS_WFS_URL: str = "https://geo.vliz.be/geoserver/MarineRegions/wfs"
+
+#: Marine Regions WFS layers that ``flashpoints zones fetch`` knows.
+MARINEREGIONS_LAYERS: tuple[str, ...] = (
+    "eez",
+    "eez_12nm",
+    "eez_24nm",
+    "eez_internal_waters",
+    "eez_archipelagic_waters",
+    "eez_boundaries",
+    "high_seas",
+)
+
+#: Seconds to wait for a download to start or continue.
+DOWNLOAD_TIMEOUT_S: float = 60.0
+
+#: Attempts per download (a failed attempt waits 1, 2, 4 ... seconds before the next).
+DOWNLOAD_ATTEMPTS: int = 3
+
+#: Cache folder for downloads; None means the platform's cache folder
+#: (``$FLASHPOINTS_CACHE_DIR``, else ``$XDG_CACHE_HOME/flashpoints`` or the OS equivalent).
+cache_dir: Path | None = None
