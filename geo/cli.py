@@ -145,6 +145,7 @@ def _cmd_zones_build(args: argparse.Namespace) -> int:
     zones = build(
         land=args.land,
         claims=_parse_claims(args.claims),
+        rocks=args.rocks,
         spacing_m=args.spacing_m,
         progress=not args.no_progress,
     )
@@ -220,6 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="GROUP=ISO3",
         help="what-if scenario, e.g. --claims senkaku=CHN",
+    )
+    b.add_argument(
+        "--rocks",
+        nargs="*",
+        default=[],
+        metavar="FEATURE",
+        help="features that generate no EEZ (UNCLOS 121(3)), e.g. --rocks okinotorishima",
     )
     b.add_argument(
         "--spacing-m",

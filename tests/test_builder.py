@@ -130,3 +130,33 @@ def test_bundled_zone_set_is_reproducible(tmp_path):
     )
     ratio = shapely.area(sym) / shapely.area(bundled.geometry.loc[rebuilt.index].values)
     assert float(np.max(ratio)) < 1e-4
+
+
+def test_rock_scenario_keeps_12_and_24_nm_but_no_eez(land, features):
+    rock = features.assign(feature_id=["isle"])
+    as_rock = build(land=land, features=rock, bounds=BOUNDS, rocks=["isle"])
+    as_island = build(land=land, features=rock, bounds=BOUNDS)
+    # Due north of the isle, far from the other coasts.
+    pts = gpd.GeoDataFrame(
+        geometry=[shapely.Point(*destination(131.0, 33.0, 0.0, d * 1852.0)) for d in (10, 20, 60)],
+        crs=4326,
+    )
+    rock = classify(pts, as_rock)
+    island = classify(pts, as_island)
+    assert island["zone_kind"].tolist() == ["territorial_sea", "contiguous_zone", "eez"]
+    assert island["claimants"].tolist() == ["AAA/BBB"] * 3
+    assert rock["zone_kind"].tolist()[:2] == ["territorial_sea", "contiguous_zone"]
+    assert rock["claimants"].tolist()[:2] == ["AAA/BBB"] * 2
+    # 60 nm out, the water is what the other coasts make of it, as if the rock were not there.
+    without = build(land=land, features=features.iloc[0:0], bounds=BOUNDS)
+    expected = classify(pts.iloc[[2]], without).iloc[0]
+    assert (rock["zone_kind"].iloc[2], rock["claimants"].iloc[2]) == (
+        expected.zone_kind,
+        expected.claimants,
+    )
+    assert rock["claimants"].iloc[2] != "AAA/BBB"
+
+
+def test_unknown_rock_is_a_clear_error(land, features):
+    with pytest.raises(DataSourceError, match="unknown features"):
+        build(land=land, features=features, bounds=BOUNDS, rocks=["nowhere"])

