@@ -64,6 +64,10 @@ def test_distance_against_brute_force(bundled_zones):
         (131.90, 37.30, "JPN/KOR", "territorial_sea"),  # next to Liancourt Rocks
         (146.30, 43.90, "JPN/RUS", None),  # between Kunashiri and Shikotan
         (149.00, 45.30, "JPN/RUS", None),  # off Etorofu
+        (112.40, 16.90, "CHN/TWN/VNM", None),  # off Woody Island, Paracels
+        (117.80, 15.20, "CHN/PHL/TWN", None),  # Scarborough Shoal
+        (164.50, 19.30, "MHL/USA", "eez"),  # 220 km west of Wake Island
+        (121.80, 22.50, "CHN/TWN", None),  # off south-east Taiwan
     ],
 )
 def test_disputed_features(bundled_zones, lon, lat, claimants, kind):
