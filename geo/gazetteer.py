@@ -83,6 +83,18 @@ class Gazetteer:
         hint = f"; closest known: {', '.join(names)}" if names else ""
         raise KeyError(f"unknown landmark {name!r}{hint}")
 
+    def find_in(self, text: str, *, min_key_length: int = 4) -> pd.Series | None:
+        """Return the landmark whose name appears in ``text`` (the longest such name).
+
+        For free text such as "in or around Sunan near Pyongyang". Names shorter
+        than ``min_key_length`` letters are not searched for.
+        """
+        key = landmark_key(text)
+        hits = [k for k in self._index if len(k) >= min_key_length and k in key]
+        if not hits:
+            return None
+        return self.table.loc[self._index[max(hits, key=len)]]
+
     def __len__(self) -> int:
         return len(self.table)
 

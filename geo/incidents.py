@@ -24,7 +24,8 @@ import shapely
 
 from . import settings
 from .errors import InputError, ValidationError
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, default_gazetteer
+from .geodesy import destination
 from .locate import locate
 
 __all__ = ["COLUMN_ALIASES", "load_incidents", "rejects"]
@@ -44,6 +45,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "source": ("source", "source_url", "url", "link"),
     "uncertainty_km": ("uncertainty_km", "uncertainty", "error_km"),
     "origin": ("origin", "origin_text", "launch_site"),
+    "bearing": ("bearing", "bearing_deg", "azimuth", "azimuth_deg"),
+    "distance_km": ("distance_km", "range_km"),
+    "distance_nm": ("distance_nm", "range_nm"),
 }
 
 _TEXT_ROLES = ("kind", "title", "description", "source")
@@ -124,11 +128,54 @@ def _as_float(value: object) -> float | None:
     return float(text)
 
 
+def resolve_origin(
+    text: object, gazetteer: Gazetteer | None = None
+) -> tuple[float, float, float] | None:
+    """Return (lat, lon, uncertainty_km) of an origin such as a launch site, or None.
+
+    Coordinates and relative phrases are read by :func:`geo.locate`; otherwise a
+    gazetteer name that appears in the text is used ("in or around Sunan near
+    Pyongyang" is Sunan).
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)) or not str(text).strip():
+        return None
+    try:
+        loc = locate(str(text), gazetteer=gazetteer)
+        return loc.lat, loc.lon, loc.uncertainty_km
+    except ValueError:
+        pass
+    gaz = gazetteer if gazetteer is not None else default_gazetteer()
+    mark = gaz.find_in(str(text))
+    if mark is None:
+        return None
+    return float(mark["lat"]), float(mark["lon"]), float(mark["radius_km"])
+
+
+def _from_origin(
+    row: pd.Series, cols: Mapping[str, str], gazetteer: Gazetteer | None
+) -> tuple[float, float, float]:
+    origin = resolve_origin(row[cols["origin"]], gazetteer)
+    if origin is None:
+        raise ValueError(f"cannot place origin {row[cols['origin']]!r}")
+    try:
+        bearing = float(row[cols["bearing"]])
+        if "distance_km" in cols:
+            distance_km = float(row[cols["distance_km"]])
+        else:
+            distance_km = float(row[cols["distance_nm"]]) * settings.NM_M / 1000.0
+    except ValueError:
+        raise ValueError("bearing or distance is not a number") from None
+    lon, lat = destination(origin[1], origin[0], bearing, distance_km * 1000.0)
+    radial, lateral = 0.05 * distance_km, distance_km * np.sin(np.radians(0.5))
+    return float(lat), float(lon), float(np.hypot(radial, lateral) + origin[2])
+
+
 def load_incidents(
     source: str | Path | pd.DataFrame,
     *,
     columns: Mapping[str, str] | None = None,
     errors: Literal["report", "raise"] = "report",
+    duplicates: Literal["reject", "keep"] = "reject",
     gazetteer: Gazetteer | None = None,
 ) -> gpd.GeoDataFrame:
     """Load incidents from a file or frame.
@@ -144,6 +191,9 @@ def load_incidents(
         ``"report"`` loads the good rows and lists the others in
         ``attrs["rejects"]``; ``"raise"`` raises :class:`~geo.errors.ValidationError`
         naming every bad row.
+    duplicates : {"reject", "keep"}, default "reject"
+        A row with the same position, time and title as an earlier one is rejected
+        as "duplicate of row N", or kept.
     gazetteer : Gazetteer, optional
         Landmarks for positions given as phrases.
 
@@ -173,7 +223,10 @@ def load_incidents(
     geom = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else None
     if geom is not None and frame.crs is not None:
         geom = geom.to_crs(4326)
-    if geom is None and "position" not in cols and not {"lat", "lon"} <= set(cols):
+    relative = {"origin", "bearing"} <= set(cols) and bool(
+        {"distance_km", "distance_nm"} & set(cols)
+    )
+    if geom is None and "position" not in cols and not {"lat", "lon"} <= set(cols) and not relative:
         raise InputError(
             "no coordinate columns: expected lat/lon (or latitude/longitude), a position "
             f"column, or columns={{'lat': ..., 'lon': ...}}; found {list(frame.columns)}",
@@ -221,6 +274,12 @@ def load_incidents(
                 loc = locate(str(value), gazetteer=gazetteer)
                 la, lo, u = loc.lat, loc.lon, loc.uncertainty_km
                 lat_col = lon_col = column
+            elif {"origin", "bearing"} <= set(cols) and (
+                "distance_km" in cols or "distance_nm" in cols
+            ):
+                column, value = cols["origin"], frame[cols["origin"]].iloc[i]
+                la, lo, u = _from_origin(frame.iloc[i], cols, gazetteer)
+                lat_col = lon_col = column
             else:
                 reject(i, cols.get("position", cols.get("lat", "geometry")), "", "no position")
                 continue
@@ -257,6 +316,21 @@ def load_incidents(
                 lat[j] = np.nan
         dates = parsed
 
+    if duplicates == "reject":
+        seen: dict[tuple, int] = {}
+        titles = (
+            frame[cols["title"]].astype(str)
+            if "title" in cols
+            else pd.Series("", index=frame.index)
+        )
+        for j in np.flatnonzero(~np.isnan(lat)):
+            key = (round(lat[j], 5), round(lon[j], 5), str(dates.iloc[j]), titles.iloc[j])
+            if key in seen:
+                reject(int(j), "", "", f"duplicate of row {seen[key] + 1}")
+                lat[j] = np.nan
+            else:
+                seen[key] = int(j)
+
     table = pd.DataFrame(problems, columns=REJECT_COLUMNS).sort_values("row", kind="stable")
     table = table.reset_index(drop=True)
     if errors == "raise" and len(table):
@@ -282,6 +356,12 @@ def load_incidents(
         frame[cols["position"]].fillna("").astype(str).to_numpy()[ok] if "position" in cols else ""
     )
     out["uncertainty_km"] = unc[ok]
+    if "origin" in cols:
+        origins = [resolve_origin(t, gazetteer) for t in frame[cols["origin"]].to_numpy()[ok]]
+        out["origin_text"] = frame[cols["origin"]].fillna("").astype(str).to_numpy()[ok]
+        out["origin_lat"] = [o[0] if o else np.nan for o in origins]
+        out["origin_lon"] = [o[1] if o else np.nan for o in origins]
+        out["origin_uncertainty_km"] = [o[2] if o else np.nan for o in origins]
     out["lat"] = lat[ok]
     out["lon"] = lon[ok]
     used = set(cols.values()) | {"geometry"}

@@ -1,4 +1,5 @@
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -92,7 +93,7 @@ def test_geojson(tmp_path):
 
 def test_dates_become_utc(tmp_path):
     csv = _write(
-        tmp_path, "d.csv", "date,lat,lon\n2023-07-05,26,122\n2023-07-05T09:00+09:00,26,122\n"
+        tmp_path, "d.csv", "date,lat,lon\n2023-07-05,26,122\n2023-07-05T09:00+09:00,26,123\n"
     )
     gdf = load_incidents(csv)
     assert str(gdf["date"].dt.tz) == "UTC"
@@ -104,3 +105,36 @@ def test_input_frame_not_mutated():
     before = frame.copy()
     load_incidents(frame)
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_duplicates_are_rejected_or_kept(tmp_path):
+    rows = ["2023-07-05,26,122,a", "2023-07-05,26,122,a", "2023-07-05,26,122,b"]
+    csv = _write(tmp_path, "dup.csv", "date,lat,lon,title\n" + "\n".join(rows) + "\n")
+    gdf = load_incidents(csv)
+    assert gdf["row"].tolist() == [1, 3]
+    assert rejects(gdf)["reason"].tolist() == ["duplicate of row 1"]
+    assert len(load_incidents(csv, duplicates="keep")) == 3
+
+
+def test_origin_bearing_distance_columns(tmp_path):
+    from geo.gazetteer import default_gazetteer
+    from geo.geodesy import GEOD
+
+    csv = _write(tmp_path, "traj.csv", "launch_site,bearing_deg,distance_km,title\n"
+                 "Sunan,90,1000,x\nNowhere Base,90,10,y\n")  # fmt: skip
+    gdf = load_incidents(csv)
+    sunan = default_gazetteer().lookup("Sunan")
+    _, _, d = GEOD.inv(
+        float(sunan["lon"]), float(sunan["lat"]), gdf["lon"].iloc[0], gdf["lat"].iloc[0]
+    )
+    assert d == pytest.approx(1_000_000.0, abs=1.0)
+    assert gdf["origin_lat"].iloc[0] == pytest.approx(float(sunan["lat"]))
+    assert "cannot place origin 'Nowhere Base'" in rejects(gdf)["reason"].iloc[0]
+
+
+def test_origin_found_in_free_text():
+    origins = ["in or around Sunan near Pyongyang", "the west coast"]
+    frame = pd.DataFrame({"lat": [40.0, 40.0], "lon": [135.0, 136.0], "origin": origins})
+    gdf = load_incidents(frame)
+    assert gdf["origin_lat"].iloc[0] == pytest.approx(39.22389)
+    assert np.isnan(gdf["origin_lat"].iloc[1])
