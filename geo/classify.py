@@ -39,7 +39,66 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 #: and joint-regime polygons are EEZ areas.
 _KIND_AS_CLASS = {"overlapping_claim": "eez", "joint_regime": "eez"}
 
+#: Zone kinds that are a state's waters for a statement such as "inside Japan's EEZ".
+_SEA_KINDS = (
+    "internal_waters",
+    "archipelagic_waters",
+    "territorial_sea",
+    "contiguous_zone",
+    "eez",
+    "overlapping_claim",
+    "joint_regime",
+)
+
 _COASTS: dict[int, Coastline] = {}
+_CLAIMED: dict[tuple[int, str], tuple[shapely.Geometry, Coastline]] = {}
+
+
+def _claimed_waters(zones: gpd.GeoDataFrame, state: str) -> tuple[shapely.Geometry, Coastline]:
+    """Return the sea a state claims in a zone set, and its edge ready for distances."""
+    key = (id(zones), state)
+    hit = _CLAIMED.get(key)
+    if hit is None or hit[1].source is not zones:  # type: ignore[attr-defined]
+        sea = zones[
+            zones["kind"].isin(_SEA_KINDS)
+            & zones["claimants"].str.split("/").map(lambda c: state in c)
+        ]
+        area = shapely.union_all(sea.geometry.values)
+        edge = Coastline(
+            gpd.GeoDataFrame({"sovereign": [state]}, geometry=[area], crs=4326), rings="all"
+        )
+        edge.source = zones  # type: ignore[attr-defined]
+        _CLAIMED.clear()
+        hit = _CLAIMED[key] = (area, edge)
+    return hit
+
+
+def _statement_check(
+    out: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, pts: np.ndarray, state: str
+) -> pd.Series:
+    """Compare ``statement_eez`` (inside/outside) with the zone set: agree/disagree/borderline."""
+    said = out["statement_eez"].fillna("").astype(str).str.strip().str.lower()
+    check = pd.Series("", index=out.index, dtype=object)
+    todo = np.flatnonzero(
+        said.isin(["inside", "outside"]).to_numpy()
+        & ~(shapely.is_missing(pts) | shapely.is_empty(pts))
+        & (out["zone_kind"] != "outside_coverage").to_numpy()
+    )
+    if not len(todo):
+        return check
+    area, edge = _claimed_waters(zones, state)
+    inside = shapely.covers(area, pts[todo])
+    d_m, _ = edge.distance_m(shapely.get_x(pts[todo]), shapely.get_y(pts[todo]))
+    unc_km = (
+        out["uncertainty_km"].to_numpy(dtype=float)[todo]
+        if "uncertainty_km" in out
+        else np.zeros(len(todo))
+    )
+    agree = inside == (said.to_numpy()[todo] == "inside")
+    verdict = np.where(agree, "agree", "disagree").astype(object)
+    verdict[np.nan_to_num(unc_km, nan=0.0) * 1000.0 >= d_m] = "borderline"
+    check.iloc[todo] = verdict
+    return check
 
 
 def _coastline(zones: gpd.GeoDataFrame) -> Coastline | None:
@@ -59,6 +118,8 @@ def _coastline(zones: gpd.GeoDataFrame) -> Coastline | None:
 def classify(
     incidents: gpd.GeoDataFrame,
     zones: gpd.GeoDataFrame | None = None,
+    *,
+    statement_state: str = "JPN",
 ) -> gpd.GeoDataFrame:
     """Classify incident points against a zone set.
 
@@ -69,6 +130,9 @@ def classify(
         and get empty answers.
     zones : geopandas.GeoDataFrame, optional
         A zone set from :func:`geo.load_zones`; by default the bundled one.
+    statement_state : str, default "JPN"
+        Whose EEZ a ``statement_eez`` column (``inside``/``outside``, as official
+        statements say) is about.
 
     Returns
     -------
@@ -84,7 +148,11 @@ def classify(
         * ``disputed``: more than one claimant;
         * ``sovereign``: the state holding the zone in the zone set's scenario;
         * ``distance_to_coast_nm``: geodesic distance to the nearest coast;
-        * ``nearest_coast_state``: whose coast that is.
+        * ``nearest_coast_state``: whose coast that is;
+        * ``statement_check``, when the input has a ``statement_eez`` column:
+          ``agree`` or ``disagree`` with the waters ``statement_state`` claims in the
+          zone set, ``borderline`` when the incident's uncertainty disc reaches their
+          edge, empty where there is no statement or the point is outside coverage.
 
     Examples
     --------
@@ -150,6 +218,8 @@ def classify(
     out["sovereign"] = sovereign
     out["distance_to_coast_nm"] = dist_nm
     out["nearest_coast_state"] = coast_state
+    if "statement_eez" in out:
+        out["statement_check"] = _statement_check(out, zones, pts, statement_state)
     if (~has).any():
         log.warning(
             "%d incidents have no position; their zone columns are empty", int((~has).sum())

@@ -42,6 +42,9 @@ class Coastline:
         Land polygons with a ``sovereign`` column (ISO3 of the state holding it).
     segment_m : float, default 2000.0
         Longest segment of the coastline.
+    rings : {"exterior", "all"}, default "exterior"
+        Measure to the outer rings only (coasts: holes are lakes), or to holes too
+        (the edge of an area).
 
     Examples
     --------
@@ -53,16 +56,19 @@ class Coastline:
     (55.7, 'AAA')
     """
 
-    def __init__(self, land: gpd.GeoDataFrame, *, segment_m: float = 2000.0):
+    def __init__(
+        self, land: gpd.GeoDataFrame, *, segment_m: float = 2000.0, rings: str = "exterior"
+    ):
         land = land.to_crs(4326)
-        rings = shapely.get_exterior_ring(
-            shapely.get_parts(shapely.get_parts(land.geometry.values))
-        )
-        owner_of_part = np.repeat(
-            land["sovereign"].to_numpy(), shapely.get_num_geometries(land.geometry.values)
-        )
-        rings = shapely.segmentize(rings, segment_m / 111_320.0)
-        coords, ring_idx = shapely.get_coordinates(rings, return_index=True)
+        parts = shapely.get_parts(land.geometry.values, return_index=True)
+        owner_of_part = land["sovereign"].to_numpy()[parts[1]]
+        if rings == "all":
+            ring_geoms, ring_idx = shapely.get_rings(parts[0], return_index=True)
+            rings_arr, owner_of_part = ring_geoms, owner_of_part[ring_idx]
+        else:
+            rings_arr = shapely.get_exterior_ring(parts[0])
+        ring_lines = shapely.segmentize(rings_arr, segment_m / 111_320.0)
+        coords, ring_idx = shapely.get_coordinates(ring_lines, return_index=True)
         same = ring_idx[1:] == ring_idx[:-1]
         self.start = coords[:-1][same]
         self.end = coords[1:][same]

@@ -190,6 +190,10 @@ def _popup_html(row: pd.Series) -> str:
         line("Claimants", row.get("claimants", "")),
         line("Distance to coast", dist_text),
     ]
+    said = str(row.get("statement_eez", "") or "")
+    if said:
+        check = str(row.get("statement_check", "") or "")
+        rows.append(line("Statement", f"{said} the EEZ" + (f" ({check})" if check else "")))
     source = row.get("source", "")
     return (
         f'<div class="fp-popup"><b class="fp-title">{_esc(row.get("title", ""))}</b>'

@@ -100,3 +100,28 @@ def test_undisputed_zones(bundled_zones):
     out = classify(pts, bundled_zones)
     assert out["sovereign"].tolist() == ["JPN", "KOR", "CHN"]
     assert not out["disputed"].any()
+
+
+def test_statement_check(square_zones):
+    pts = gpd.GeoDataFrame(
+        {
+            "statement_eez": ["inside", "outside", "inside", "outside", "inside", ""],
+            "uncertainty_km": [1.0, 1.0, 80.0, 1.0, 1.0, 1.0],
+        },
+        # AAA's sea ring is 0.5 degrees wide west of x=1 (lon 0..1 at lat 5).
+        geometry=shapely.points([(0.5, 5.0), (0.5, 5.0), (0.5, 5.0), (5.0, 9.0), (20.0, 20.0),
+                                 (0.5, 5.0)]),
+        crs=4326,
+    )  # fmt: skip
+    out = classify(pts, square_zones, statement_state="AAA")
+    assert out["statement_check"].tolist() == ["agree", "disagree", "borderline", "agree", "", ""]
+
+
+def test_bundled_statements_never_disagree_beyond_uncertainty():
+    from geo import load_incidents
+    from geo.datasets import data_path
+
+    out = classify(load_incidents(data_path("incidents", "incidents.csv")))
+    judged = out[out["statement_eez"].isin(["inside", "outside"])]
+    assert set(judged["statement_check"]) <= {"agree", "borderline", ""}
+    assert (judged["statement_check"] == "agree").sum() >= 5
