@@ -12,6 +12,7 @@ Row numbers count data rows from 1 (in a CSV the header is not counted).
 
 from __future__ import annotations
 
+import csv
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -76,12 +77,14 @@ def _read(source: str | Path) -> tuple[pd.DataFrame, str]:
                     text = raw.decode("utf-8")
                 except UnicodeDecodeError:
                     text = raw.decode("shift_jis")
-            sep = "\t" if suffix == ".tsv" or text.split("\n", 1)[0].count("\t") > 0 else ","
+            sep = _sniff_delimiter(text, suffix)
             from io import StringIO
 
             frame = pd.read_csv(
                 StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True
             )
+        elif suffix in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
         elif suffix in (".parquet", ".geoparquet"):
             frame = gpd.read_parquet(path)
         else:
@@ -98,6 +101,17 @@ def _read(source: str | Path) -> tuple[pd.DataFrame, str]:
     if len(frame.columns) == 0:
         raise InputError("the file has no columns", source=name)
     return frame, name
+
+
+def _sniff_delimiter(text: str, suffix: str) -> str:
+    """Return the delimiter of a CSV/TSV text: tab, comma, semicolon or pipe."""
+    if suffix == ".tsv":
+        return "\t"
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters="\t,;|").delimiter
+    except csv.Error:
+        return ","
 
 
 def _find_columns(frame: pd.DataFrame, overrides: Mapping[str, str] | None) -> dict[str, str]:
@@ -183,7 +197,8 @@ def load_incidents(
     Parameters
     ----------
     source : path or DataFrame
-        CSV/TSV, GeoJSON, GeoPackage or GeoParquet file, or a (Geo)DataFrame.
+        CSV/TSV (delimiter and encoding sniffed), Excel .xlsx, GeoJSON, GeoPackage
+        or GeoParquet file, or a (Geo)DataFrame.
     columns : mapping, optional
         Explicit column roles, e.g. ``{"lat": "Lat_deg", "position": "Where"}``.
         Roles: see :data:`COLUMN_ALIASES`.

@@ -3,6 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo import ValidationError, load_incidents, rejects
 from geo.errors import InputError
@@ -138,3 +140,48 @@ def test_origin_found_in_free_text():
     gdf = load_incidents(frame)
     assert gdf["origin_lat"].iloc[0] == pytest.approx(39.22389)
     assert np.isnan(gdf["origin_lat"].iloc[1])
+
+
+def test_semicolon_csv(tmp_path):
+    csv = _write(tmp_path, "semi.csv", "lat;lon;title\n26.07;122.73;a, with comma\n")
+    gdf = load_incidents(csv)
+    assert gdf["title"].tolist() == ["a, with comma"]
+
+
+def test_excel(tmp_path):
+    path = tmp_path / "sheet.xlsx"
+    pd.DataFrame(
+        {"Date": ["2023-07-11"], "Position": ["26°04′N 122°44′E"], "Title": ["buoy"]}
+    ).to_excel(path, index=False)
+    gdf = load_incidents(path)
+    assert gdf["lat"].iloc[0] == pytest.approx(26 + 4 / 60)
+    assert gdf["date"].iloc[0] == pd.Timestamp("2023-07-11", tz="UTC")
+
+
+@pytest.mark.parametrize("ext", ["gpkg", "parquet"])
+def test_geopackage_and_geoparquet(tmp_path, ext):
+    path = tmp_path / f"i.{ext}"
+    frame = gpd.GeoDataFrame({"title": ["a", "b"]}, geometry=shapely.points([(130, 35), (131, 36)]),
+                             crs=4326)  # fmt: skip
+    frame.to_parquet(path) if ext == "parquet" else frame.to_file(path, driver="GPKG")
+    gdf = load_incidents(path)
+    assert gdf["lon"].tolist() == [130.0, 131.0]
+    assert len(rejects(gdf)) == 0
+
+
+_cells = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.text(max_size=12),
+    st.sampled_from(["", "0", "91", "-181", "26°04′N", "NaN", "1e400"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_cells, _cells, _cells), min_size=1, max_size=15))
+def test_counting_rule_on_arbitrary_rows(rows):
+    frame = pd.DataFrame(rows, columns=["lat", "lon", "date"])
+    gdf = load_incidents(frame)
+    bad = rejects(gdf)
+    assert len(gdf) + len(bad) == len(frame)
+    assert set(gdf["row"]).isdisjoint(set(bad["row"]))
+    assert ((gdf["lat"].abs() <= 90) & (gdf["lon"].abs() <= 180)).all()
