@@ -15,7 +15,7 @@ import shapely
 
 from .coast import Coastline
 from .errors import InputError
-from .geodesy import m_to_nm
+from .geodesy import aeqd_transformers, geodesic_circle, m_to_nm
 from .zones.load import load_zones
 from .zones.schema import KIND_PRIORITY, coverage_of
 
@@ -33,6 +33,9 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "sovereign",
     "distance_to_coast_nm",
     "nearest_coast_state",
+    "distance_to_boundary_nm",
+    "certainty",
+    "claimant_shares",
 )
 
 #: Zone kinds that classify as something else: Marine Regions' overlapping-claim
@@ -52,6 +55,55 @@ _SEA_KINDS = (
 
 _COASTS: dict[int, Coastline] = {}
 _CLAIMED: dict[tuple[int, str], tuple[shapely.Geometry, Coastline]] = {}
+
+
+_EDGES: dict[tuple[int, str], Coastline | None] = {}
+
+
+def _edge(zones: gpd.GeoDataFrame, zone_id: str) -> Coastline | None:
+    """Edge of a zone (by id; "" is the high seas: the edge of every zone) for distances."""
+    key = (id(zones), zone_id)
+    if key in _EDGES and getattr(_EDGES[key], "source", zones) is zones:
+        return _EDGES[key]
+    if len(_EDGES) > 200:
+        _EDGES.clear()
+    part = zones[zones["kind"] != "land"] if zone_id == "" else zones[zones["zone_id"] == zone_id]
+    if part.empty:
+        edge = None
+    else:
+        frame = gpd.GeoDataFrame(
+            {"sovereign": part["sovereign"].to_numpy()}, geometry=part.geometry.values, crs=4326
+        )
+        edge = Coastline(frame, rings="all")
+        edge.source = zones  # type: ignore[attr-defined]
+    _EDGES[key] = edge
+    return edge
+
+
+def _shares(zones: gpd.GeoDataFrame, point: shapely.Point, radius_km: float) -> str:
+    """Share of the uncertainty disc in each claimant set, e.g. "JPN 0.62; RUS 0.38"."""
+    disc = geodesic_circle(point.x, point.y, radius_km * 1000.0, n=64)
+    fwd, _ = aeqd_transformers(point.x, point.y)
+    disc_xy = shapely.transform(disc, lambda a: np.column_stack(fwd.transform(a[:, 0], a[:, 1])))
+    total = disc_xy.area
+    tree = shapely.STRtree(zones.geometry.values)
+    found: dict[str, float] = {}
+    covered = 0.0
+    for j in tree.query(disc, predicate="intersects"):
+        piece = shapely.intersection(disc, zones.geometry.values[j])
+        if piece.is_empty:
+            continue
+        xy = shapely.transform(piece, lambda a: np.column_stack(fwd.transform(a[:, 0], a[:, 1])))
+        label = zones["claimants"].iloc[j] or zones["kind"].iloc[j]
+        if zones["kind"].iloc[j] == "land":
+            label = f"{label} land"
+        found[label] = found.get(label, 0.0) + xy.area
+        covered += xy.area
+    rest = max(total - covered, 0.0)
+    if rest / total > 0.005:
+        found["high seas or outside coverage"] = rest
+    ranked = sorted(found.items(), key=lambda kv: -kv[1])
+    return "; ".join(f"{k} {v / total:.2f}" for k, v in ranked)
 
 
 def _claimed_waters(zones: gpd.GeoDataFrame, state: str) -> tuple[shapely.Geometry, Coastline]:
@@ -149,6 +201,12 @@ def classify(
         * ``sovereign``: the state holding the zone in the zone set's scenario;
         * ``distance_to_coast_nm``: geodesic distance to the nearest coast;
         * ``nearest_coast_state``: whose coast that is;
+        * ``distance_to_boundary_nm``: geodesic distance to the edge of the zone the
+          point is in (on the high seas: to the nearest zone);
+        * ``certainty``: ``borderline`` when the incident's ``uncertainty_km`` reaches
+          that edge, else ``certain``;
+        * ``claimant_shares``: for borderline incidents, the share of the uncertainty
+          disc in each claimant set, e.g. ``"JPN 0.71; RUS 0.29"``;
         * ``statement_check``, when the input has a ``statement_eez`` column:
           ``agree`` or ``disagree`` with the waters ``statement_state`` claims in the
           zone set, ``borderline`` when the incident's uncertainty disc reaches their
@@ -218,6 +276,27 @@ def classify(
     out["sovereign"] = sovereign
     out["distance_to_coast_nm"] = dist_nm
     out["nearest_coast_state"] = coast_state
+    edge_nm = np.full(n, np.nan)
+    for zid in pd.unique(zone_id[covered]):
+        rows_z = covered[zone_id[covered] == zid]
+        edge = _edge(zones, str(zid))
+        if edge is not None:
+            d_m, _ = edge.distance_m(shapely.get_x(pts[rows_z]), shapely.get_y(pts[rows_z]))
+            edge_nm[rows_z] = m_to_nm(d_m)
+    out["distance_to_boundary_nm"] = edge_nm
+    unc_km = (
+        pd.to_numeric(out["uncertainty_km"], errors="coerce").to_numpy(dtype=float)
+        if "uncertainty_km" in out
+        else np.zeros(n)
+    )
+    close = np.nan_to_num(unc_km, nan=0.0) * 1000.0 >= edge_nm * 1852.0
+    certainty = np.where(close, "borderline", "certain").astype(object)
+    certainty[np.isnan(edge_nm)] = ""
+    out["certainty"] = certainty
+    shares = np.full(n, "", dtype=object)
+    for i in np.flatnonzero(certainty == "borderline"):
+        shares[i] = _shares(zones, pts[i], float(unc_km[i]))
+    out["claimant_shares"] = shares
     if "statement_eez" in out:
         out["statement_check"] = _statement_check(out, zones, pts, statement_state)
     if (~has).any():

@@ -125,3 +125,24 @@ def test_bundled_statements_never_disagree_beyond_uncertainty():
     judged = out[out["statement_eez"].isin(["inside", "outside"])]
     assert set(judged["statement_check"]) <= {"agree", "borderline", ""}
     assert (judged["statement_check"] == "agree").sum() >= 5
+
+
+def test_boundary_distance_certainty_and_shares(square_zones):
+    pts = gpd.GeoDataFrame(
+        {"uncertainty_km": [1.0, 80.0, np.nan]},
+        geometry=shapely.points([(0.5, 5.0), (0.5, 5.0), (5.0, 9.0)]),
+        crs=4326,
+    )
+    out = classify(pts, square_zones)
+    # (0.5, 5) sits in AAA's ring, half a degree from its outer edge (x=0) and the coast (x=1).
+    _, _, d = GEOD.inv(0.5, 5.0, 0.0, 5.0)
+    assert out["distance_to_boundary_nm"].iloc[0] == pytest.approx(d / 1852.0, rel=1e-3)
+    assert out["certainty"].tolist()[:2] == ["certain", "borderline"]
+    assert out["claimant_shares"].iloc[0] == ""
+    shares = dict(s.rsplit(" ", 1) for s in out["claimant_shares"].iloc[1].split("; "))
+    assert set(shares) >= {"AAA", "AAA land", "high seas or outside coverage"}
+    assert sum(float(v) for v in shares.values()) == pytest.approx(1.0, abs=0.02)
+    # On the high seas the distance is to the nearest zone: BBB's ring tops out at y=7.
+    _, _, d2 = GEOD.inv(7.0, 9.0, 7.0, 7.0)
+    assert out["distance_to_boundary_nm"].iloc[2] <= d2 / 1852.0 + 0.1
+    assert out["certainty"].iloc[2] == "certain"
