@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import logging
 
+from . import datasets
 from .classify import classify
 from .errors import DataSourceError, FlashpointsError, InputError, ValidationError
 from .incidents import load_incidents, rejects
 from .locate import Location, locate
 from .maps import incident_map, zones_map
+from .queries import near, summary, summary_chart, within_eez, zones_at
 from .zones import build as build_zones
 from .zones import load_zones
 
@@ -29,11 +31,17 @@ __all__ = [
     "ValidationError",
     "build_zones",
     "classify",
+    "datasets",
     "incident_map",
     "load_incidents",
     "load_zones",
     "locate",
+    "near",
     "rejects",
+    "summary",
+    "summary_chart",
+    "within_eez",
+    "zones_at",
     "zones_map",
 ]
 

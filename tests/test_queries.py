@@ -1,0 +1,73 @@
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from geo import classify, near, summary, summary_chart, within_eez, zones_at
+from geo.geodesy import GEOD
+from geo.zones import build
+from tests.test_builder import BOUNDS
+
+
+@pytest.fixture(scope="module")
+def scenario_inputs():
+    land = gpd.GeoDataFrame(
+        {"state": ["AAA", "BBB"]},
+        geometry=[shapely.box(128.0, 29.0, 129.0, 31.0), shapely.box(132.0, 29.5, 133.5, 31.5)],
+        crs=4326,
+    )
+    features = pd.DataFrame({
+        "feature_id": ["isle"], "name": ["Test Isle"], "group": ["isle"],
+        "group_name": ["Test Isle"], "lat": [33.0], "lon": [131.0], "radius_km": [1.0],
+        "administered_by": ["AAA"], "claimed_by": ["AAA/BBB"],
+    })  # fmt: skip
+    return land, features
+
+
+def test_within_eez_as_claimed_and_under_scenario(scenario_inputs):
+    land, features = scenario_inputs
+    zones = build(land=land, features=features, bounds=BOUNDS)
+    pts = gpd.GeoDataFrame(
+        {"name": ["isle waters", "AAA waters", "far"]},
+        geometry=shapely.points([(131.0, 33.2), (127.5, 30.0), (126.0, 35.9)]),
+        crs=4326,
+    )
+    assert within_eez(pts, "AAA", zones=zones)["name"].tolist() == ["isle waters", "AAA waters"]
+    assert within_eez(pts, "BBB", zones=zones)["name"].tolist() == ["isle waters"]  # as BBB claims
+    what_if = build(land=land, features=features, bounds=BOUNDS, claims={"isle": "BBB"})
+    held = within_eez(pts, "AAA", zones=what_if, claims={"isle": "BBB"})
+    assert held["name"].tolist() == ["AAA waters"]
+
+
+def test_near_landmark_is_geodesic():
+    pts = gpd.GeoDataFrame(geometry=shapely.points([(139.0, 42.15), (130.0, 30.0)]), crs=4326)
+    out = near(pts, "Okushiri Island", distance_nm=100)
+    _, _, d = GEOD.inv(139.46722, 42.14917, 139.0, 42.15)
+    assert len(out) == 1
+    assert out["distance_nm"].iloc[0] == pytest.approx(d / 1852.0, rel=1e-9)
+
+
+def test_near_zone_is_zero_inside(bundled_zones):
+    pts = gpd.GeoDataFrame(geometry=shapely.points([(123.5, 25.8), (140.0, 20.0)]), crs=4326)
+    out = near(pts, "senkaku-territorial-sea", distance_nm=5, zones=bundled_zones)
+    assert out["distance_nm"].tolist() == [0.0]
+
+
+def test_summary_and_chart(points_frame, square_zones):
+    classified = classify(
+        points_frame.assign(date=pd.Timestamp("2024-01-01", tz="UTC")), square_zones
+    )
+    table = summary(classified, by=("year", "zone_kind"))
+    assert table["incidents"].sum() == len(points_frame)
+    assert set(table["year"]) == {2024}
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = summary_chart(table)
+    assert len(ax.patches) >= 1
+
+
+def test_zones_at_lists_layers():
+    hit = zones_at(35.0, 134.0)  # inland Honshu
+    assert hit["kind"].tolist() == ["land"]
+    assert zones_at(60.0, 100.0).empty
