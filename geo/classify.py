@@ -7,17 +7,20 @@ row (same index, same order) and adds the columns listed in :data:`OUTPUT_COLUMN
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from . import settings
+from ._cache import derived
 from .coast import Coastline
 from .errors import InputError
 from .geodesy import aeqd_transformers, geodesic_circle, m_to_nm
+from .index import NONE, OUTSIDE, ZoneIndex
 from .zones.load import load_zones
-from .zones.schema import KIND_PRIORITY, coverage_of
 
 __all__ = ["OUTPUT_COLUMNS", "classify"]
 
@@ -53,31 +56,22 @@ _SEA_KINDS = (
     "joint_regime",
 )
 
-_COASTS: dict[int, Coastline] = {}
-_CLAIMED: dict[tuple[int, str], tuple[shapely.Geometry, Coastline]] = {}
-
-
-_EDGES: dict[tuple[int, str], Coastline | None] = {}
-
 
 def _edge(zones: gpd.GeoDataFrame, zone_id: str) -> Coastline | None:
     """Edge of a zone (by id; "" is the high seas: the edge of every zone) for distances."""
-    key = (id(zones), zone_id)
-    if key in _EDGES and getattr(_EDGES[key], "source", zones) is zones:
-        return _EDGES[key]
-    if len(_EDGES) > 200:
-        _EDGES.clear()
-    part = zones[zones["kind"] != "land"] if zone_id == "" else zones[zones["zone_id"] == zone_id]
-    if part.empty:
-        edge = None
-    else:
+
+    def build() -> Coastline | None:
+        part = (
+            zones[zones["kind"] != "land"] if zone_id == "" else zones[zones["zone_id"] == zone_id]
+        )
+        if part.empty:
+            return None
         frame = gpd.GeoDataFrame(
             {"sovereign": part["sovereign"].to_numpy()}, geometry=part.geometry.values, crs=4326
         )
-        edge = Coastline(frame, rings="all")
-        edge.source = zones  # type: ignore[attr-defined]
-    _EDGES[key] = edge
-    return edge
+        return Coastline(frame, rings="all")
+
+    return derived(zones, ("edge", zone_id), build)
 
 
 def _shares(zones: gpd.GeoDataFrame, point: shapely.Point, radius_km: float) -> str:
@@ -108,21 +102,15 @@ def _shares(zones: gpd.GeoDataFrame, point: shapely.Point, radius_km: float) -> 
 
 def _claimed_waters(zones: gpd.GeoDataFrame, state: str) -> tuple[shapely.Geometry, Coastline]:
     """Return the sea a state claims in a zone set, and its edge ready for distances."""
-    key = (id(zones), state)
-    hit = _CLAIMED.get(key)
-    if hit is None or hit[1].source is not zones:  # type: ignore[attr-defined]
-        sea = zones[
-            zones["kind"].isin(_SEA_KINDS)
-            & zones["claimants"].str.split("/").map(lambda c: state in c)
-        ]
+
+    def build() -> tuple[shapely.Geometry, Coastline]:
+        mine = zones["claimants"].str.split("/").map(lambda c: state in c)
+        sea = zones[zones["kind"].isin(_SEA_KINDS) & mine]
         area = shapely.union_all(sea.geometry.values)
-        edge = Coastline(
-            gpd.GeoDataFrame({"sovereign": [state]}, geometry=[area], crs=4326), rings="all"
-        )
-        edge.source = zones  # type: ignore[attr-defined]
-        _CLAIMED.clear()
-        hit = _CLAIMED[key] = (area, edge)
-    return hit
+        frame = gpd.GeoDataFrame({"sovereign": [state]}, geometry=[area], crs=4326)
+        return area, Coastline(frame, rings="all")
+
+    return derived(zones, ("claimed", state), build)
 
 
 def _statement_check(
@@ -157,14 +145,35 @@ def _coastline(zones: gpd.GeoDataFrame) -> Coastline | None:
     land = zones[zones["kind"] == "land"]
     if land.empty:
         return None
-    key = id(zones)
-    cached = _COASTS.get(key)
-    if cached is None or cached.source is not zones:  # type: ignore[attr-defined]
-        cached = Coastline(land)
-        cached.source = zones  # type: ignore[attr-defined]
-        _COASTS.clear()
-        _COASTS[key] = cached
-    return cached
+    return derived(zones, "coast", lambda: Coastline(land))
+
+
+def _lookup(index: ZoneIndex, x: np.ndarray, y: np.ndarray, progress: bool) -> np.ndarray:
+    """Look points up in chunks (bounded memory), on every core (shapely frees the GIL)."""
+    size = settings.CHUNK_POINTS
+    chunks = [slice(i, i + size) for i in range(0, len(x), size)]
+    if len(chunks) <= 1:
+        return index.lookup(x, y)
+    out = np.empty(len(x), dtype=np.int32)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(x), unit="pt", desc="classify")
+    with ThreadPoolExecutor(max_workers=settings.workers()) as pool:
+        for sl, res in zip(
+            chunks, pool.map(lambda c: index.lookup(x[c], y[c]), chunks), strict=True
+        ):
+            out[sl] = res
+            if bar is not None:
+                bar.update(len(res))
+    if bar is not None:
+        bar.close()
+    return out
+
+
+def _index(zones: gpd.GeoDataFrame) -> ZoneIndex:
+    return derived(zones, "index", lambda: ZoneIndex(zones))
 
 
 def classify(
@@ -172,6 +181,7 @@ def classify(
     zones: gpd.GeoDataFrame | None = None,
     *,
     statement_state: str = "JPN",
+    progress: bool = False,
 ) -> gpd.GeoDataFrame:
     """Classify incident points against a zone set.
 
@@ -185,6 +195,8 @@ def classify(
     statement_state : str, default "JPN"
         Whose EEZ a ``statement_eez`` column (``inside``/``outside``, as official
         statements say) is about.
+    progress : bool, default False
+        Show a progress bar while looking points up.
 
     Returns
     -------
@@ -238,22 +250,14 @@ def classify(
     sovereign = np.full(n, "", dtype=object)
 
     idx = np.flatnonzero(has)
-    inside = shapely.covers(coverage_of(zones), pts[idx])
-    kind[idx[~inside]] = "outside_coverage"
-    covered = idx[inside]
-    kind[covered] = "high_seas"
-
-    tree = shapely.STRtree(zones.geometry.values)
-    pi, zi = tree.query(pts[covered], predicate="intersects")
-    if len(pi):
-        prio = zones["kind"].map(KIND_PRIORITY).to_numpy()[zi]
-        order = np.lexsort((prio, pi))
-        pi, zi = pi[order], zi[order]
-        first = np.r_[True, pi[1:] != pi[:-1]]
-        pi, zi = pi[first], zi[first]
-        rows = covered[pi]
-        zk = zones["kind"].to_numpy()[zi]
-        kind[rows] = [_KIND_AS_CLASS.get(k, k) for k in zk]
+    found = _lookup(_index(zones), shapely.get_x(pts[idx]), shapely.get_y(pts[idx]), progress)
+    kind[idx[found == OUTSIDE]] = "outside_coverage"
+    kind[idx[found == NONE]] = "high_seas"
+    covered = idx[found != OUTSIDE]
+    in_zone = found >= 0
+    rows, zi = idx[in_zone], found[in_zone]
+    if len(rows):
+        kind[rows] = zones["kind"].map(lambda k: _KIND_AS_CLASS.get(k, k)).to_numpy()[zi]
         zone_name[rows] = zones["name"].to_numpy()[zi]
         zone_id[rows] = zones["zone_id"].to_numpy()[zi]
         claimants[rows] = zones["claimants"].to_numpy()[zi]

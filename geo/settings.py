@@ -61,3 +61,16 @@ DOWNLOAD_ATTEMPTS: int = 3
 #: Cache folder for downloads; None means the platform's cache folder
 #: (``$FLASHPOINTS_CACHE_DIR``, else ``$XDG_CACHE_HOME/flashpoints`` or the OS equivalent).
 cache_dir: Path | None = None
+
+#: Points looked up per chunk by :func:`geo.classify` (memory stays bounded).
+CHUNK_POINTS: int = 500_000
+
+#: Threads for chunked work; None means every core.
+n_workers: int | None = None
+
+
+def workers() -> int:
+    """Return the number of threads to use (:data:`n_workers`, else every core)."""
+    import os
+
+    return n_workers or os.cpu_count() or 1

@@ -184,6 +184,14 @@ def load_zones(
         if mr:
             zones.attrs = {"coverage": shapely.box(-180, -90, 180, 90)}
             zones = _with_land(zones, land=land, bbox=bbox)
+    if not isinstance(source, gpd.GeoDataFrame):
+        paths = source if isinstance(source, (list, tuple)) else [source]
+        stamp = [
+            f"{Path(str(p)).resolve()}:{Path(str(p)).stat().st_mtime_ns}"
+            for p in (paths if source is not None else [data_path("zones", BUNDLED_ZONES)])
+        ]
+        land_key = land if isinstance(land, (str, Path)) else id(land) if land is not None else ""
+        zones.attrs["cache_key"] = f"{stamp}|{bbox}|{land_key}"
     zones["zone_id"] = _unique(zones["zone_id"].astype(str), zones["kind"])
     if bbox is not None:
         box = shapely.box(*bbox)
