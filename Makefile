@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 # apt-get needs root; use sudo when we are not root.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: map test lint format zones install install-test browser-deps notebooks clean
+.PHONY: map test lint format zones bench install install-test browser-deps notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,8 @@ test: install-test browser-deps
 	$(BIN)/python -m pytest
 
 lint: install-test
-	$(BIN)/ruff check geo tests
-	$(BIN)/ruff format --check geo tests
+	$(BIN)/ruff check geo tests benchmarks
+	$(BIN)/ruff format --check geo tests benchmarks
 	$(BIN)/mypy
 
 format: install-test
@@ -53,6 +53,11 @@ format: install-test
 ## make zones: rebuild data/zones/east-asia.geojson from Natural Earth (about 40 s).
 zones: install-test
 	$(BIN)/flashpoints zones build -o data/zones/east-asia.geojson
+
+## make bench: flashpoints vs geopandas.sjoin vs DuckDB spatial (about 5 minutes).
+bench: install-test
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(BIN)/python -m benchmarks.classify_bench --json benchmarks/last-run.json
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .mypy_cache maps/*.html

@@ -159,7 +159,7 @@ def _lookup(index: ZoneIndex, x: np.ndarray, y: np.ndarray, progress: bool) -> n
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(x), unit="pt", desc="classify")
+        bar = tqdm(total=len(x), unit="pt", desc="classify", disable=None)
     with ThreadPoolExecutor(max_workers=settings.workers()) as pool:
         for sl, res in zip(
             chunks, pool.map(lambda c: index.lookup(x[c], y[c]), chunks), strict=True

@@ -79,7 +79,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
     zones = load_zones(args.zones)
     incidents = _load_many(args.files, skip_invalid=args.skip_invalid)
-    classified = classify(incidents, zones)
+    classified = classify(incidents, zones, progress=True)
     write_frame(classified, args.output)
     print(_summary(classified))
     print(f"{len(classified)} incidents classified; written to {args.output}")
