@@ -21,6 +21,7 @@ from .errors import InputError
 from .geodesy import aeqd_transformers, geodesic_circle, m_to_nm
 from .index import NONE, OUTSIDE, ZoneIndex
 from .zones.load import load_zones
+from .zones.schema import ZONE_KINDS
 
 __all__ = ["OUTPUT_COLUMNS", "classify"]
 
@@ -46,15 +47,7 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 _KIND_AS_CLASS = {"overlapping_claim": "eez", "joint_regime": "eez"}
 
 #: Zone kinds that are a state's waters for a statement such as "inside Japan's EEZ".
-_SEA_KINDS = (
-    "internal_waters",
-    "archipelagic_waters",
-    "territorial_sea",
-    "contiguous_zone",
-    "eez",
-    "overlapping_claim",
-    "joint_regime",
-)
+_SEA_KINDS = tuple(k for k in ZONE_KINDS if k != "land")
 
 
 def _edge(zones: gpd.GeoDataFrame, zone_id: str) -> Coastline | None:
