@@ -230,6 +230,27 @@ def classify(
     if incidents.crs is None:
         raise InputError("incidents have no CRS; set one, e.g. gdf.set_crs(4326)")
     zones = load_zones() if zones is None else zones
+    size = settings.CLASSIFY_CHUNK_POINTS
+    if len(incidents) > size:
+        # Bounded memory: the distance computations hold several arrays per point.
+        starts = range(0, len(incidents), size)
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(incidents), unit="pt", desc="classify", disable=None)
+        parts = []
+        for s in starts:
+            parts.append(
+                classify(incidents.iloc[s : s + size], zones, statement_state=statement_state)
+            )
+            if bar is not None:
+                bar.update(len(parts[-1]))
+        if bar is not None:
+            bar.close()
+        out = gpd.GeoDataFrame(pd.concat(parts), crs=incidents.crs)
+        out.attrs = dict(incidents.attrs)
+        return out
     pts = incidents.geometry.to_crs(4326).values
     has = ~(shapely.is_missing(pts) | shapely.is_empty(pts))
     if has.any() and not (shapely.get_type_id(pts[has]) == 0).all():

@@ -65,6 +65,10 @@ cache_dir: Path | None = None
 #: Points looked up per chunk by :func:`geo.classify` (memory stays bounded).
 CHUNK_POINTS: int = 500_000
 
+#: Rows per chunk of a full :func:`geo.classify` (distances to coasts and zone edges
+#: hold several arrays per point; 200,000 rows keep the peak near 2 GB).
+CLASSIFY_CHUNK_POINTS: int = 200_000
+
 #: Threads for chunked work; None means every core.
 n_workers: int | None = None
 

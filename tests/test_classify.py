@@ -146,3 +146,19 @@ def test_boundary_distance_certainty_and_shares(square_zones):
     _, _, d2 = GEOD.inv(7.0, 9.0, 7.0, 7.0)
     assert out["distance_to_boundary_nm"].iloc[2] <= d2 / 1852.0 + 0.1
     assert out["certainty"].iloc[2] == "certain"
+
+
+def test_chunked_classify_equals_whole(bundled_zones, monkeypatch):
+    import geo.settings
+
+    rng = np.random.default_rng(3)
+    pts = gpd.GeoDataFrame(
+        {"uncertainty_km": rng.uniform(0, 50, 300)},
+        geometry=shapely.points(rng.uniform(115, 160, 300), rng.uniform(18, 52, 300)),
+        crs=4326,
+        index=rng.permutation(300) + 1000,
+    )
+    whole = classify(pts, bundled_zones)
+    monkeypatch.setattr(geo.settings, "CLASSIFY_CHUNK_POINTS", 70)
+    chunked = classify(pts, bundled_zones)
+    assert_geodataframe_equal(chunked, whole)
