@@ -60,13 +60,12 @@ def run_one(engine: str, which: str, n: int) -> dict:
     x, y = _points(n)
     result = {"engine": engine, "zones": which, "vertices": n_vertices, "points": n}
     if engine == "flashpoints":
-        from geo.classify import _lookup
         from geo.index import ZoneIndex
 
         t0 = time.perf_counter()
         index = ZoneIndex(zones, grid=True)
         t1 = time.perf_counter()
-        found = _lookup(index, x, y, progress=False)
+        found = index.lookup(x, y)
         t2 = time.perf_counter()
         result |= {"build_s": t1 - t0, "query_s": t2 - t1, "seconds": t2 - t0,
                    "in_zone": int((found >= 0).sum())}  # fmt: skip

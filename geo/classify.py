@@ -7,7 +7,6 @@ row (same index, same order) and adds the columns listed in :data:`OUTPUT_COLUMN
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
 import numpy as np
@@ -141,30 +140,6 @@ def _coastline(zones: gpd.GeoDataFrame) -> Coastline | None:
     return derived(zones, "coast", lambda: Coastline(land))
 
 
-def _lookup(index: ZoneIndex, x: np.ndarray, y: np.ndarray, progress: bool) -> np.ndarray:
-    """Look points up in chunks (bounded memory), on every core (shapely frees the GIL)."""
-    size = settings.CHUNK_POINTS
-    chunks = [slice(i, i + size) for i in range(0, len(x), size)]
-    if len(chunks) <= 1:
-        return index.lookup(x, y)
-    out = np.empty(len(x), dtype=np.int32)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(x), unit="pt", desc="classify", disable=None)
-    with ThreadPoolExecutor(max_workers=settings.workers()) as pool:
-        for sl, res in zip(
-            chunks, pool.map(lambda c: index.lookup(x[c], y[c]), chunks), strict=True
-        ):
-            out[sl] = res
-            if bar is not None:
-                bar.update(len(res))
-    if bar is not None:
-        bar.close()
-    return out
-
-
 def _index(zones: gpd.GeoDataFrame) -> ZoneIndex:
     return derived(zones, "index", lambda: ZoneIndex(zones))
 
@@ -189,7 +164,7 @@ def classify(
         Whose EEZ a ``statement_eez`` column (``inside``/``outside``, as official
         statements say) is about.
     progress : bool, default False
-        Show a progress bar while looking points up.
+        Show a progress bar over the chunks of a large input.
 
     Returns
     -------
@@ -264,7 +239,7 @@ def classify(
     sovereign = np.full(n, "", dtype=object)
 
     idx = np.flatnonzero(has)
-    found = _lookup(_index(zones), shapely.get_x(pts[idx]), shapely.get_y(pts[idx]), progress)
+    found = _index(zones).lookup(shapely.get_x(pts[idx]), shapely.get_y(pts[idx]))
     kind[idx[found == OUTSIDE]] = "outside_coverage"
     kind[idx[found == NONE]] = "high_seas"
     covered = idx[found != OUTSIDE]

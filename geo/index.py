@@ -18,11 +18,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
+from . import settings
 from .zones.schema import KIND_PRIORITY, coverage_of
 
 __all__ = ["NONE", "OUTSIDE", "ZoneIndex"]
@@ -244,7 +246,23 @@ class ZoneIndex:
         return out
 
     def lookup(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Return, per point, the innermost zone's row number, :data:`NONE` or :data:`OUTSIDE`."""
+        """Return, per point, the innermost zone's row number, :data:`NONE` or :data:`OUTSIDE`.
+
+        Large inputs are looked up in chunks of :data:`geo.settings.CHUNK_POINTS` on
+        every core (shapely and numpy release the GIL).
+        """
+        size = settings.CHUNK_POINTS
+        if len(x) <= size:
+            return self._lookup_chunk(x, y)
+        out = np.empty(len(x), dtype=np.int32)
+        chunks = [slice(i, i + size) for i in range(0, len(x), size)]
+        with ThreadPoolExecutor(max_workers=settings.workers()) as pool:
+            results = pool.map(lambda c: self._lookup_chunk(x[c], y[c]), chunks)
+            for sl, res in zip(chunks, results, strict=True):
+                out[sl] = res
+        return out
+
+    def _lookup_chunk(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         codes = self._set_codes(x, y)
         out = np.full(len(codes), OUTSIDE, dtype=np.int32)
         known = codes >= 0

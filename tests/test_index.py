@@ -111,3 +111,15 @@ def test_antimeridian_points_fall_in_the_split_zone(layered_zones):
     index = ZoneIndex(layered_zones)
     sets = index.zone_sets(np.array([179.9, -179.9, 176.0]), np.array([-12.0, -12.0, -18.5]))
     assert sets == [(0,), (0,), ()]  # both sides of 180 in A's EEZ; the hole is high seas
+
+
+def test_chunked_lookup_on_threads_equals_single_chunk(layered_index, monkeypatch):
+    import geo.settings
+
+    rng = np.random.default_rng(5)
+    x, y = rng.uniform(150, 190, 5_000), rng.uniform(-30, 0, 5_000)
+    x = np.where(x > 180, x - 360, x)
+    whole = layered_index.lookup(x, y)
+    monkeypatch.setattr(geo.settings, "CHUNK_POINTS", 333)
+    monkeypatch.setattr(geo.settings, "n_workers", 2)
+    assert (layered_index.lookup(x, y) == whole).all()
