@@ -54,7 +54,7 @@ format: install-test
 zones: install-test
 	$(BIN)/flashpoints zones build -o data/zones/east-asia.geojson
 
-## make bench: flashpoints vs geopandas.sjoin vs DuckDB spatial (about 5 minutes).
+## make bench: flashpoints vs geopandas.sjoin vs DuckDB spatial, lookup and full classify (about 9 minutes).
 bench: install-test
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python -m benchmarks.classify_bench --json benchmarks/last-run.json

@@ -6,11 +6,18 @@ measurement runs in its own process, so that peak memory (max RSS) is per run.
 * points: uniform random in the bundled coverage (110-165°E, 15-55°N), seeded;
 * zone sets: (a) the bundled East Asia set; (b) the same, densified to at least
   500,000 vertices (what a full-resolution Marine Regions file looks like);
-* engines: ``flashpoints`` (ZoneIndex, build + lookup, chunked on every core),
-  ``sjoin`` (``geopandas.sjoin(predicate="intersects")``, shapely STRtree) and
-  ``duckdb`` (DuckDB spatial, ``ST_Intersects`` join). The two baselines are timed
-  on a sample of the points (``--baseline-points``) because they are slow; their
-  rate is points per second on that sample.
+* engines, zone lookup: ``flashpoints`` (ZoneIndex, build + lookup, chunked on
+  every core), ``sjoin`` (``geopandas.sjoin(predicate="intersects")``, shapely
+  STRtree) and ``duckdb`` (DuckDB spatial, ``ST_Intersects`` join);
+* engines, full classification (zone, claimants, distance to the coast and to the
+  zone's edge): ``classify`` (:func:`geo.classify`, geodesic) and
+  ``sjoin+nearest``, what a geopandas user would write for the zone and the
+  distance to the coast: ``sjoin`` then ``sjoin_nearest`` against the coastline
+  in an azimuthal equidistant projection centred on the coverage (planar, so not
+  geodesic away from the centre, and without the distance to the zone's edge).
+
+The baselines are timed on a sample of the points (``--baseline-points``)
+because they are slow; their rate is points per second on that sample.
 """
 
 from __future__ import annotations
@@ -101,6 +108,29 @@ def run_one(engine: str, which: str, n: int) -> dict:
             "SELECT count(*) FROM p LEFT JOIN z ON ST_Intersects(z.geom, p.geom)"
         ).fetchone()[0]
         result |= {"seconds": time.perf_counter() - t0, "rows": int(rows)}
+    elif engine == "classify":
+        import geopandas as gpd
+
+        import geo
+
+        pts = gpd.GeoDataFrame(geometry=shapely.points(x, y), crs=4326)
+        t0 = time.perf_counter()
+        out = geo.classify(pts, zones)
+        result |= {"seconds": time.perf_counter() - t0, "rows": len(out)}
+    elif engine == "sjoin+nearest":
+        import geopandas as gpd
+
+        aeqd = "+proj=aeqd +lat_0=35 +lon_0=137.5 +datum=WGS84 +units=m"
+        land = zones[zones["kind"] == "land"]
+        coast = gpd.GeoDataFrame(
+            geometry=shapely.get_exterior_ring(shapely.get_parts(land.geometry.values)), crs=4326
+        ).to_crs(aeqd)
+        pts = gpd.GeoDataFrame(geometry=shapely.points(x, y), crs=4326)
+        right = gpd.GeoDataFrame(geometry=zones.geometry.values, crs=4326)
+        t0 = time.perf_counter()
+        joined = gpd.sjoin(pts, right, predicate="intersects", how="left")
+        nearest = gpd.sjoin_nearest(pts.to_crs(aeqd), coast, distance_col="coast_m")
+        result |= {"seconds": time.perf_counter() - t0, "rows": len(joined) + len(nearest)}
     else:
         raise SystemExit(f"unknown engine {engine!r}")
     result["points_per_s"] = n / result["seconds"]
@@ -120,6 +150,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run", nargs=3, metavar=("ENGINE", "ZONES", "N"), help=argparse.SUPPRESS)
     parser.add_argument("--points", nargs="+", type=int, default=[1_000_000, 10_000_000])
     parser.add_argument("--baseline-points", type=int, default=50_000)
+    parser.add_argument(
+        "--classify-points",
+        type=int,
+        default=1_000_000,
+        help="points for the full classification (0 skips it)",
+    )
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args(argv)
     if args.run:
@@ -147,6 +183,20 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['points_per_s']:>12,.0f} pts/s  peak {r['peak_rss_mb']:7.0f} MB  "
                   f"(build {r['build_s']:.1f} s)  {r['x_sjoin']:.0f}x sjoin, "
                   f"{r['x_duckdb']:.0f}x duckdb", flush=True)  # fmt: skip
+        if args.classify_points:
+            r = _spawn("sjoin+nearest", which, args.baseline_points)
+            rows.append(r)
+            line = f"[{which}] {'sjoin+nearest':13s}{r['points']:>10,} pts {r['seconds']:8.2f} s "
+            print(line + f"{r['points_per_s']:>12,.0f} pts/s  peak {r['peak_rss_mb']:7.0f} MB")
+            c = _spawn("classify", which, args.classify_points)
+            c["x_sjoin_nearest"] = c["points_per_s"] / r["points_per_s"]
+            rows.append(c)
+            line = f"[{which}] {'classify':13s}{c['points']:>10,} pts {c['seconds']:8.2f} s "
+            print(
+                line + f"{c['points_per_s']:>12,.0f} pts/s  peak {c['peak_rss_mb']:7.0f} MB  "
+                f"{c['x_sjoin_nearest']:.1f}x sjoin+nearest",
+                flush=True,
+            )
     print(
         f"zone sets: (a) {rows[0]['vertices']:,} vertices, "
         f"(b) {rows[-1]['vertices']:,} vertices; {os.cpu_count()} cores"

@@ -1,36 +1,93 @@
 """Geodesic distance from points to a coastline, and the state whose coast it is.
 
-The coastline is cut into short segments (2 km by default). For each point the
-nearest segment midpoints are found with a k-d tree on the unit sphere; the
-candidates are then measured exactly: each segment end is placed by its
-geodesic distance and azimuth from the point (an azimuthal equidistant frame
-centred on the point, where distances from the centre are exact), and the
-point-to-segment distance is taken in that frame. Candidates are widened until
-no unexamined segment can be closer.
+The coastline is cut into short segments (2 km by default). Distances are found
+in three steps, so that only a handful of exact geodesics is needed per point:
+
+1. **Candidates.** The segment midpoints sit in a k-d tree in Earth-centred
+   (ECEF) metres. A straight chord is never longer than the geodesic between
+   the same two points, so a segment whose midpoint is farther (in chord) than
+   the k-th candidate, less half the longest segment, cannot be closer than that
+   bound; candidates are widened until that bound passes the best distance.
+2. **Cheap distances.** Each candidate is measured on the sphere (cross-track
+   distance to the great-circle segment) and scaled by the ellipsoid's radius
+   of curvature in the direction of travel at the mid-latitude (Euler's
+   formula). Against :class:`pyproj.Geod`, this is within ``2e-5 * (d / 1000
+   km)**2`` relative (0.5 m at 300 km, 21 m at 1,000 km, measured on 2 million
+   random pairs); :func:`_approx_error` allows more than twice that.
+3. **Exact distances.** Every candidate that, within that error, could be the
+   nearest is measured exactly: its ends are placed by geodesic distance and
+   azimuth from the point (an azimuthal equidistant frame centred on the point,
+   where distances from the centre are exact) and the point-to-segment
+   distance is taken in that frame.
 """
 
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
 import numpy as np
 import shapely
 from scipy.spatial import cKDTree
 
+from . import settings
 from .geodesy import GEOD
 
 __all__ = ["Coastline"]
 
 log = logging.getLogger(__name__)
 
-#: A sphere this small is inside every geodesic distance on WGS84 (with margin).
-_LOWER_RADIUS_M = 0.99 * 6_371_000.0
+_A = GEOD.a
+_E2 = GEOD.es
+
+#: Points measured per block (bounds the n x k candidate arrays).
+_BLOCK = 50_000
 
 
 def _unit(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Return unit vectors (geodetic latitude used as if spherical)."""
     lo, la = np.radians(lon), np.radians(lat)
     return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+
+def _ecef(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Earth-centred coordinates (metres) of points on the WGS84 ellipsoid."""
+    lo, la = np.radians(lon), np.radians(lat)
+    n = _A / np.sqrt(1.0 - _E2 * np.sin(la) ** 2)
+    return np.column_stack(
+        [n * np.cos(la) * np.cos(lo), n * np.cos(la) * np.sin(lo), n * (1.0 - _E2) * np.sin(la)]
+    )
+
+
+def _approx_error(d_m: np.ndarray) -> np.ndarray:
+    """Bound (metres) on the error of :func:`_approx_m` at distance ``d_m``."""
+    return 1.0 + d_m * (1e-7 + 5e-5 * (d_m / 1e6) ** 2)
+
+
+def _dot(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    return np.einsum("...i,...i->...", u, v)
+
+
+def _approx_m(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Approximate geodesic distance (m) between unit vectors ``p`` and ``q``."""
+    sigma = 2.0 * np.arcsin(np.clip(np.linalg.norm(p - q, axis=-1) / 2.0, 0.0, 1.0))
+    mid = p + q
+    mid /= np.maximum(np.linalg.norm(mid, axis=-1, keepdims=True), 1e-300)
+    sin_lat = mid[..., 2]
+    cos_lat = np.sqrt(np.maximum(1.0 - sin_lat**2, 0.0))
+    lon = np.arctan2(mid[..., 1], mid[..., 0])
+    t = q - p
+    t_east = -t[..., 0] * np.sin(lon) + t[..., 1] * np.cos(lon)
+    t_north = (
+        -t[..., 0] * sin_lat * np.cos(lon) - t[..., 1] * sin_lat * np.sin(lon) + t[..., 2] * cos_lat
+    )
+    h2 = t_east**2 + t_north**2
+    h2 = np.where(h2 > 0, h2, 1.0)
+    w = 1.0 - _E2 * sin_lat**2
+    m_radius = _A * (1.0 - _E2) / w**1.5
+    n_radius = _A / np.sqrt(w)
+    return sigma * np.sqrt((m_radius**2 * t_north**2 + n_radius**2 * t_east**2) / h2)
 
 
 class Coastline:
@@ -73,28 +130,85 @@ class Coastline:
         self.start = coords[:-1][same]
         self.end = coords[1:][same]
         self.state = owner_of_part[ring_idx[:-1][same]]
-        mid_lon = (self.start[:, 0] + self.end[:, 0]) / 2.0
-        mid_lat = (self.start[:, 1] + self.end[:, 1]) / 2.0
-        self._tree = cKDTree(_unit(mid_lon, mid_lat))
+        self._a = _unit(self.start[:, 0], self.start[:, 1])
+        self._b = _unit(self.end[:, 0], self.end[:, 1])
+        normal = np.cross(self._a, self._b)
+        norm = np.linalg.norm(normal, axis=1, keepdims=True)
+        self._proper = norm[:, 0] > 1e-15
+        self._normal = np.where(norm > 1e-15, normal / np.where(norm > 0, norm, 1.0), 0.0)
+        ends = _ecef(self.start[:, 0], self.start[:, 1]), _ecef(self.end[:, 0], self.end[:, 1])
+        mid = (ends[0] + ends[1]) / 2.0
+        self._tree = cKDTree(mid) if len(mid) else None
         _, _, seg_len = GEOD.inv(self.start[:, 0], self.start[:, 1], self.end[:, 0], self.end[:, 1])
         self.max_segment_m = float(np.max(seg_len)) if len(seg_len) else 0.0
         log.debug("coastline: %d segments, longest %.0f m", len(self.start), self.max_segment_m)
 
     def _exact(self, lon: np.ndarray, lat: np.ndarray, seg: np.ndarray) -> np.ndarray:
-        """Distances (m) from points to segments ``seg`` (shape n x k)."""
-        n, k = seg.shape
-        plon = np.repeat(lon, k)
-        plat = np.repeat(lat, k)
-        s = seg.ravel()
-        az_a, _, d_a = GEOD.inv(plon, plat, self.start[s, 0], self.start[s, 1])
-        az_b, _, d_b = GEOD.inv(plon, plat, self.end[s, 0], self.end[s, 1])
+        """Distances (m) from points ``(lon[i], lat[i])`` to segments ``seg[i]`` (pairs)."""
+        az_a, _, d_a = GEOD.inv(lon, lat, self.start[seg, 0], self.start[seg, 1])
+        az_b, _, d_b = GEOD.inv(lon, lat, self.end[seg, 0], self.end[seg, 1])
         ax, ay = d_a * np.sin(np.radians(az_a)), d_a * np.cos(np.radians(az_a))
         bx, by = d_b * np.sin(np.radians(az_b)), d_b * np.cos(np.radians(az_b))
         dx, dy = bx - ax, by - ay
         len2 = dx * dx + dy * dy
         t = np.where(len2 > 0, -(ax * dx + ay * dy) / np.where(len2 > 0, len2, 1.0), 0.0)
         t = np.clip(t, 0.0, 1.0)
-        return np.hypot(ax + t * dx, ay + t * dy).reshape(n, k)
+        return np.hypot(ax + t * dx, ay + t * dy)
+
+    def _approx(self, p: np.ndarray, seg: np.ndarray) -> np.ndarray:
+        """Approximate distances (m) from unit vectors ``p`` (n x 3) to segments (n x k)."""
+        a, b, nrm = self._a[seg], self._b[seg], self._normal[seg]
+        pp = p[:, None, :]
+        foot = pp - _dot(pp, nrm)[..., None] * nrm
+        foot /= np.maximum(np.linalg.norm(foot, axis=-1, keepdims=True), 1e-300)
+        inside = (
+            self._proper[seg]
+            & (_dot(np.cross(a, foot), nrm) >= 0)
+            & (_dot(np.cross(foot, b), nrm) >= 0)
+        )
+        nearer_end = np.where((_dot(pp - a, pp - a) <= _dot(pp - b, pp - b))[..., None], a, b)
+        target = np.where(inside[..., None], foot, nearer_end)
+        return _approx_m(np.broadcast_to(pp, target.shape), target)
+
+    def _block(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        assert self._tree is not None
+        n = len(lon)
+        p_unit = _unit(lon, lat)
+        p_ecef = _ecef(lon, lat)
+        n_seg = len(self.start)
+        best_apx = np.full(n, np.inf)
+        pair_rows: list[np.ndarray] = []
+        pair_segs: list[np.ndarray] = []
+        todo = np.arange(n)
+        k = min(16, n_seg)
+        while len(todo):
+            chord, idx = self._tree.query(p_ecef[todo], k=k)
+            chord = chord.reshape(len(todo), k)
+            idx = idx.reshape(len(todo), k)
+            d_apx = self._approx(p_unit[todo], idx)
+            best = d_apx.min(axis=1)
+            upper = best + _approx_error(best)
+            # Unexamined segments: chord to the midpoint >= the k-th one's, so no
+            # point of theirs is nearer than that chord less half a segment.
+            done = (chord[:, -1] - self.max_segment_m / 2 >= upper) | (k >= n_seg)
+            # Every candidate that could be the nearest, given the approximation's error.
+            maybe = d_apx <= (best + 3.0 * _approx_error(best))[:, None]
+            rows, cols = np.nonzero(done[:, None] & maybe)
+            pair_rows.append(todo[rows])
+            pair_segs.append(idx[rows, cols])
+            best_apx[todo[done]] = best[done]
+            todo = todo[~done]
+            k = min(k * 4, n_seg)
+        rows = np.concatenate(pair_rows)
+        segs = np.concatenate(pair_segs)
+        d = self._exact(lon[rows], lat[rows], segs)
+        order = np.lexsort((d, rows))
+        first = order[np.r_[True, rows[order][1:] != rows[order][:-1]]]
+        dist = np.empty(n)
+        state = np.empty(n, dtype=object)
+        dist[rows[first]] = d[first]
+        state[rows[first]] = self.state[segs[first]]
+        return dist, state
 
     def distance_m(self, lon: object, lat: object) -> tuple[np.ndarray, np.ndarray]:
         """Return the geodesic distance to the coast (metres) and the coast's state.
@@ -111,30 +225,25 @@ class Coastline:
         state : numpy.ndarray
             ISO3 code of the state holding that coast.
         """
-        lon = np.asarray(lon, dtype=float)
-        lat = np.asarray(lat, dtype=float)
+        lon = np.asarray(lon, dtype=float).ravel()
+        lat = np.asarray(lat, dtype=float).ravel()
         n = len(lon)
         dist = np.full(n, np.nan)
         state = np.full(n, "", dtype=object)
-        if n == 0 or len(self.start) == 0:
+        if n == 0 or self._tree is None:
             return dist, state
-        todo = np.arange(n)
-        k = min(8, len(self.start))
-        xyz = _unit(lon, lat)
-        while len(todo):
-            chord, idx = self._tree.query(xyz[todo], k=k)
-            chord = chord.reshape(len(todo), k)
-            idx = idx.reshape(len(todo), k)
-            d = self._exact(lon[todo], lat[todo], idx)
-            best = np.argmin(d, axis=1)
-            best_d = d[np.arange(len(todo)), best]
-            dist[todo] = best_d
-            state[todo] = self.state[idx[np.arange(len(todo)), best]]
-            # A segment not examined has its midpoint farther (on the sphere of the
-            # smallest radius) than the k-th candidate; it cannot be closer than
-            # that distance minus half the longest segment.
-            kth_m = 2 * np.arcsin(np.minimum(chord[:, -1] / 2, 1.0)) * _LOWER_RADIUS_M
-            unsure = (kth_m - self.max_segment_m / 2 < best_d) & (k < len(self.start))
-            todo = todo[unsure]
-            k = min(k * 4, len(self.start))
+        starts = range(0, n, _BLOCK)
+
+        def run(s: int) -> None:
+            dist[s : s + _BLOCK], state[s : s + _BLOCK] = self._block(
+                lon[s : s + _BLOCK], lat[s : s + _BLOCK]
+            )
+
+        if len(starts) == 1 or settings.workers() == 1:
+            for s in starts:
+                run(s)
+        else:
+            # NumPy, SciPy and PROJ release the GIL in the heavy calls.
+            with ThreadPoolExecutor(max_workers=settings.workers()) as pool:
+                list(pool.map(run, starts))
         return dist, state
