@@ -287,7 +287,8 @@ def classify(
     certainty[np.isnan(edge_nm)] = ""
     out["certainty"] = certainty
     shares = np.full(n, "", dtype=object)
-    for i in np.flatnonzero(certainty == "borderline"):
+    # A point exactly on an edge with no uncertainty is borderline but has no disc.
+    for i in np.flatnonzero((certainty == "borderline") & (np.nan_to_num(unc_km) > 0)):
         shares[i] = _shares(zones, pts[i], float(unc_km[i]))
     out["claimant_shares"] = shares
     if "statement_eez" in out:

@@ -56,19 +56,46 @@ def _summary(classified: gpd.GeoDataFrame) -> str:
     return table.to_string(index=False)
 
 
+def _map_tiles(args: argparse.Namespace) -> list[str] | None:
+    if args.offline:
+        return None
+    return args.basemap or list(settings.MAP_BASEMAPS)
+
+
+def _write_map(m: object, args: argparse.Namespace) -> Path:
+    from .maps import save_map
+
+    # save_map logs a warning when the file is over the size budget.
+    return save_map(m, args.output, offline=args.offline)  # type: ignore[arg-type]
+
+
 def _cmd_map(args: argparse.Namespace) -> int:
     from .classify import classify
-    from .io import write_text
     from .maps import incident_map
     from .zones import load_zones
 
     zones = load_zones(args.zones)
     incidents = _load_many(args.files, skip_invalid=args.skip_invalid)
-    classified = classify(incidents, zones)
-    m = incident_map(classified, zones)
-    out = write_text(args.output, m.get_root().render())
+    classified = classify(incidents, zones, progress=not args.no_progress)
+    m = incident_map(
+        classified,
+        zones,
+        tiles=_map_tiles(args),
+        timeline=not args.no_timeline,
+        range_rings_km=args.range_rings_km,
+    )
+    out = _write_map(m, args)
     print(_summary(classified))
-    print(f"{len(classified)} incidents; map written to {out}")
+    mode = " (offline: self-contained)" if args.offline else ""
+    print(f"{len(classified)} incidents; map written to {out}{mode}")
+    return 0
+
+
+def _cmd_assets_fetch(args: argparse.Namespace) -> int:
+    from .maps.offline import fetch_assets
+
+    for path in fetch_assets():
+        print(path)
     return 0
 
 
@@ -102,11 +129,10 @@ def _cmd_incidents_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_zones_map(args: argparse.Namespace) -> int:
-    from .io import write_text
     from .maps import zones_map
     from .zones import load_zones
 
-    out = write_text(args.output, zones_map(load_zones(args.zones)).get_root().render())
+    out = _write_map(zones_map(load_zones(args.zones), tiles=_map_tiles(args)), args)
     print(f"zone map written to {out}")
     return 0
 
@@ -183,11 +209,43 @@ def build_parser() -> argparse.ArgumentParser:
             help="load the valid rows and warn about the others instead of stopping",
         )
 
+    def map_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--offline",
+            action="store_true",
+            help="one self-contained file: assets inlined, land as the basemap, no tiles",
+        )
+        p.add_argument(
+            "--basemap",
+            action="append",
+            metavar="NAME",
+            help="xyzservices basemap, repeatable; the first is shown "
+            f"(default: {', '.join(settings.MAP_BASEMAPS)})",
+        )
+
     p = sub.add_parser("map", help="draw incidents and zones on an HTML map")
     p.add_argument("files", nargs="*", help="incident files (default: the bundled incidents)")
     _output_option(p, str(settings.DEFAULT_MAP_PATH), "HTML file")
     incident_inputs(p)
+    map_options(p)
+    p.add_argument("--no-timeline", action="store_true", help="no timeline slider")
+    p.add_argument(
+        "--range-rings-km",
+        nargs="*",
+        type=float,
+        default=[],
+        metavar="KM",
+        help="geodesic range rings around launch sites, e.g. --range-rings-km 500 1000",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_map)
+
+    p = sub.add_parser("assets", help="map asset tools")
+    asub = p.add_subparsers(dest="assets_command", required=True, metavar="SUBCOMMAND")
+    a = asub.add_parser(
+        "fetch", help="download the map assets from their CDN once, for offline maps"
+    )
+    a.set_defaults(func=_cmd_assets_fetch)
 
     p = sub.add_parser("classify", help="add zone, claimants and distances to incidents")
     p.add_argument("files", nargs="+", help="incident files")
@@ -249,6 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     zm = zsub.add_parser("map", help="draw a zone set by itself")
     _output_option(zm, "maps/zones.html", "HTML file")
     zm.add_argument("--zones", help="zone file (default: the bundled East Asia set)")
+    map_options(zm)
     zm.set_defaults(func=_cmd_zones_map)
     return parser
 

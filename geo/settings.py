@@ -7,6 +7,8 @@ too, so that no module hides a number of its own.
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 #: Metres in one international nautical mile.
@@ -33,6 +35,16 @@ DEFAULT_MAP_PATH: Path = Path("maps") / "northeast-asia.html"
 
 #: Coordinates in map HTML are rounded to this many decimals (1e-5 deg is about 1 m).
 MAP_COORD_DECIMALS: int = 5
+
+#: Uncertainty circles are drawn when a map opens only up to this many incidents
+#: (beyond, they are built when switched on in the layer control).
+MAP_UNCERTAINTY_MAX: int = 5_000
+
+#: Size budget of a map's HTML file, megabytes: saving a larger map logs a warning.
+MAP_HTML_BUDGET_MB: float = 15.0
+
+#: Basemaps offered on online maps (xyzservices names); the first is shown.
+MAP_BASEMAPS: tuple[str, ...] = ("OpenStreetMap.Mapnik", "Esri.OceanBasemap", "Esri.WorldImagery")
 
 #: Width of the band around a zone boundary inside which a point's class is
 #: "borderline" when it carries no uncertainty of its own, kilometres.
@@ -75,6 +87,19 @@ n_workers: int | None = None
 
 def workers() -> int:
     """Return the number of threads to use (:data:`n_workers`, else every core)."""
-    import os
-
     return n_workers or os.cpu_count() or 1
+
+
+def cache_folder() -> Path:
+    """Return the cache folder (see :data:`cache_dir`)."""
+    if cache_dir is not None:
+        return Path(cache_dir)
+    if os.environ.get("FLASHPOINTS_CACHE_DIR"):
+        return Path(os.environ["FLASHPOINTS_CACHE_DIR"])
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "flashpoints"

@@ -96,7 +96,9 @@ def route_offline(context, log: PageLog, base_url: str) -> None:
 
 
 @contextlib.contextmanager
-def open_page(html_file: Path, *, viewport=(1200, 800)) -> Iterator[tuple[object, PageLog]]:
+def open_page(
+    html_file: Path, *, viewport=(1200, 800), wait_until: str = "load", timeout_ms: float = 30_000
+) -> Iterator[tuple[object, PageLog]]:
     """Serve ``html_file``'s folder, open the file in headless Chromium, yield (page, log)."""
     from playwright.sync_api import sync_playwright
 
@@ -109,7 +111,42 @@ def open_page(html_file: Path, *, viewport=(1200, 800)) -> Iterator[tuple[object
             page = context.new_page()
             page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
             page.on("pageerror", lambda e: log.page_errors.append(str(e)))
-            page.goto(f"{base}/{html_file.name}", wait_until="load")
+            page.goto(f"{base}/{html_file.name}", wait_until=wait_until, timeout=timeout_ms)
+            yield page, log
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def open_offline(html_file: Path, *, viewport=(1200, 800)) -> Iterator[tuple[object, PageLog]]:
+    """Open ``html_file`` from disk with every network request blocked; yield (page, log).
+
+    Requests for anything but the file itself (and data: URLs) are aborted and
+    recorded in ``log.aborted``: a self-contained map makes none.
+    """
+    from playwright.sync_api import sync_playwright
+
+    log = PageLog()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": viewport[0], "height": viewport[1]}, offline=True
+            )
+
+            def handle(route) -> None:
+                url = route.request.url
+                if url.startswith(("file://", "data:")):
+                    route.continue_()
+                else:
+                    log.aborted.append(url)
+                    route.abort()
+
+            context.route("**/*", handle)
+            page = context.new_page()
+            page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
+            page.on("pageerror", lambda e: log.page_errors.append(str(e)))
+            page.goto(html_file.resolve().as_uri(), wait_until="load")
             yield page, log
         finally:
             browser.close()

@@ -162,3 +162,12 @@ def test_chunked_classify_equals_whole(bundled_zones, monkeypatch):
     monkeypatch.setattr(geo.settings, "CLASSIFY_CHUNK_POINTS", 70)
     chunked = classify(pts, bundled_zones)
     assert_geodataframe_equal(chunked, whole)
+
+
+def test_point_on_an_edge_without_uncertainty_is_borderline_without_shares(square_zones):
+    # (3, 5) lies on the edge of AAA's land square; it carries no uncertainty.
+    pts = gpd.GeoDataFrame({"uncertainty_km": [0.0]}, geometry=[shapely.Point(3, 5)], crs=4326)
+    row = classify(pts, square_zones).iloc[0]
+    assert row.distance_to_boundary_nm == 0.0
+    assert row.certainty == "borderline"
+    assert row.claimant_shares == ""

@@ -14,8 +14,6 @@ import hashlib
 import http.client
 import json
 import logging
-import os
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -32,19 +30,7 @@ __all__ = ["cache_folder", "fetch_marineregions", "wfs_url"]
 log = logging.getLogger(__name__)
 
 
-def cache_folder() -> Path:
-    """Return the cache folder (see :data:`geo.settings.cache_dir`)."""
-    if settings.cache_dir is not None:
-        return Path(settings.cache_dir)
-    if os.environ.get("FLASHPOINTS_CACHE_DIR"):
-        return Path(os.environ["FLASHPOINTS_CACHE_DIR"])
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "flashpoints"
+cache_folder = settings.cache_folder
 
 
 def wfs_url(

@@ -1,0 +1,110 @@
+"""The map legend: every colour, hatch and symbol the map uses, explained.
+
+The legend is an HTML ``<details>`` box (collapsible) in the bottom-right corner.
+Every text in it is escaped, incident kinds included (they come from user files).
+"""
+
+from __future__ import annotations
+
+from ..zones.schema import STATE_NAMES
+from .elements import Snippet
+from .escape import esc
+from .style import (
+    DISPUTED_EDGE,
+    INCIDENT_SHAPES,
+    KIND_LABELS,
+    KIND_STYLE,
+    SHAPE_SVG,
+    ZONE_KIND_COLORS,
+    state_color,
+)
+
+__all__ = ["legend"]
+
+_BOX = "display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px;"
+
+
+def _row(symbol: str, text: str) -> str:
+    return f"<div>{symbol}{esc(text)}</div>"
+
+
+def _shape(shape: str, color: str = "#444") -> str:
+    return (
+        f'<svg width="12" height="12" viewBox="0 0 24 24" style="margin-right:4px;'
+        f'vertical-align:-1px" fill="{color}" stroke="#fff" stroke-width="1.5">'
+        f"{SHAPE_SVG[shape]}</svg>"
+    )
+
+
+def legend(
+    states: list[str],
+    *,
+    incident_kinds: list[str] = (),  # type: ignore[assignment]
+    zone_kinds: list[str] = (),  # type: ignore[assignment]
+    hatched: list[tuple[str, ...]] = (),  # type: ignore[assignment]
+    disputed_land: bool = False,
+    trajectories: bool = False,
+    rings: bool = False,
+    uncertainty: bool = False,
+) -> Snippet:
+    """Return the legend element for a map.
+
+    Parameters
+    ----------
+    states : list of str
+        ISO3 codes of the states whose colours appear.
+    incident_kinds : list of str
+        Incident kinds drawn (one shape each).
+    zone_kinds : list of str
+        Zone kinds incidents fell in (one marker colour each).
+    hatched : list of tuple of str
+        Claimant sets drawn hatched.
+    disputed_land, trajectories, rings, uncertainty : bool
+        Whether those symbols are on the map.
+    """
+    parts = ["<b>Zones</b>"]
+    for s in states:
+        parts.append(_row(f'<span style="{_BOX}background:{state_color(s)};opacity:.8"></span>',
+                          STATE_NAMES.get(s, s)))  # fmt: skip
+    for k in ("territorial_sea", "contiguous_zone", "eez"):
+        shade = f'<span style="{_BOX}background:#444;opacity:{KIND_STYLE[k]["fillOpacity"] + 0.1}">'
+        parts.append(_row(shade + "</span>", KIND_LABELS[k]))
+    for codes in hatched:
+        stops = ",".join(
+            f"{state_color(c)} {i * 5}px,{state_color(c)} {(i + 1) * 5}px"
+            for i, c in enumerate(codes)
+        )
+        gradient = f"repeating-linear-gradient(45deg,{stops})"
+        who = " and ".join(STATE_NAMES.get(c, c) for c in codes)
+        swatch = f'<span style="{_BOX}background:{gradient}"></span>'
+        parts.append(_row(swatch, f"claimed by {who}"))
+    if disputed_land:
+        parts.append(_row(f'<span style="{_BOX}border:2px dashed {DISPUTED_EDGE}"></span>',
+                          "disputed land"))  # fmt: skip
+    if incident_kinds:
+        parts.append("<b>Incidents</b>")
+        for k in incident_kinds:
+            parts.append(_row(_shape(INCIDENT_SHAPES.get(k, INCIDENT_SHAPES["other"])), k))
+        for k in zone_kinds:
+            dot = f'<span style="{_BOX}border-radius:50%;background:{ZONE_KIND_COLORS[k]}">'
+            parts.append(_row(dot + "</span>", f"in {k.replace('_', ' ')}"))
+    if uncertainty:
+        parts.append(_row(f'<span style="{_BOX}border:1px solid #444;border-radius:50%"></span>',
+                          "uncertainty (geodesic circle)"))  # fmt: skip
+    if trajectories:
+        parts.append(_row('<span style="display:inline-block;width:16px;margin-right:4px;'
+                          'border-top:2px dashed #444;vertical-align:3px"></span>',
+                          "trajectory, launch site to impact (geodesic)"))  # fmt: skip
+    if rings:
+        parts.append(_row('<span style="display:inline-block;width:16px;margin-right:4px;'
+                          'border-top:1px dotted #555;vertical-align:3px"></span>',
+                          "range ring around a launch site"))  # fmt: skip
+    body = (
+        '<details id="fp-legend" open style="position:absolute;bottom:28px;right:10px;'
+        "z-index:1000;background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;"
+        "font:12px/1.35 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,0.3);max-height:70%;"
+        'overflow:auto"><summary style="cursor:pointer;font-weight:bold">Legend</summary>'
+        + "".join(parts)
+        + "</details>"
+    )
+    return Snippet(body, section="html")

@@ -1,0 +1,160 @@
+"""Self-contained HTML: every JavaScript and CSS asset inlined, no network needed.
+
+The assets come from one of two places, tried in this order:
+
+1. the npm packages that ``make`` installs into ``node_modules/`` (``npm ci`` of
+   ``package.json``, which pins the versions in :mod:`geo.assets`) beside the
+   package or in the working folder; or only the folder named by
+   ``$FLASHPOINTS_NODE_MODULES`` when that is set;
+2. the cache folder (:func:`geo.settings.cache_dir`), where
+   :func:`fetch_assets` (``flashpoints assets fetch``) stores copies downloaded
+   once from the CDN while online.
+
+When neither has a file, :func:`inline_assets` raises
+:class:`~geo.errors.DataSourceError` saying how to get it. Images that a
+stylesheet refers to (Leaflet's layer-control icon) are inlined as data URLs.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import mimetypes
+import os
+import re
+import urllib.request
+from pathlib import Path
+
+from .. import settings
+from ..assets import ASSETS, local_file
+from ..errors import DataSourceError
+from ..io import atomic_path
+
+__all__ = ["asset_bytes", "fetch_assets", "inline_assets"]
+
+log = logging.getLogger(__name__)
+
+_SCRIPT = re.compile(r'<script src="([^"]+)"></script>')
+_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"\s*/>')
+_CSS_URL = re.compile(r"url\(([^)#]+?)\)")
+
+
+def _node_modules() -> list[Path]:
+    """Folders searched for npm packages: ``$FLASHPOINTS_NODE_MODULES`` alone when set."""
+    if os.environ.get("FLASHPOINTS_NODE_MODULES"):
+        return [Path(os.environ["FLASHPOINTS_NODE_MODULES"])]
+    return [Path(__file__).resolve().parents[2] / "node_modules", Path.cwd() / "node_modules"]
+
+
+def _cached(url: str) -> Path:
+    name = url.split("://", 1)[-1].replace("/", "_")
+    return settings.cache_folder() / "assets" / name
+
+
+def asset_bytes(url: str) -> bytes:
+    """Return the bytes of a CDN asset from a local copy.
+
+    Raises
+    ------
+    DataSourceError
+        When no local copy exists.
+    """
+    for folder in _node_modules():
+        path = local_file(url, folder)
+        if path is not None:
+            return path.read_bytes()
+    cached = _cached(url)
+    if cached.is_file():
+        return cached.read_bytes()
+    raise DataSourceError(
+        f"no local copy of {url} for an offline map: run `npm ci` in the project "
+        "(`make` does), or once while online `flashpoints assets fetch`"
+    )
+
+
+def _urls_with_images() -> list[str]:
+    urls = []
+    for asset in ASSETS.values():
+        for _, url in asset.urls("js") + asset.urls("css"):
+            urls.append(url)
+    for _, url in [u for a in ASSETS.values() for u in a.urls("css")]:
+        base = url.rsplit("/", 1)[0] + "/"
+        css = asset_bytes(url).decode("utf-8")
+        urls += [base + ref.strip("'\"") for ref in _CSS_URL.findall(css)]
+    return urls
+
+
+def fetch_assets(*, timeout_s: float = 30.0) -> list[Path]:
+    """Download every map asset from its CDN into the cache folder (needs the network).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The cached files.
+    """
+    out = []
+    for asset in ASSETS.values():
+        for _, url in asset.urls("js") + asset.urls("css"):
+            out.append(_download(url, timeout_s))
+        for _, url in asset.urls("css"):
+            base = url.rsplit("/", 1)[0] + "/"
+            css = _cached(url).read_text(encoding="utf-8")
+            for ref in _CSS_URL.findall(css):
+                out.append(_download(base + ref.strip("'\""), timeout_s))
+    return out
+
+
+def _download(url: str, timeout_s: float) -> Path:
+    target = _cached(url)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as response:
+            body = response.read()
+    except OSError as exc:
+        raise DataSourceError(f"cannot download {url}: {exc}") from exc
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(body)
+    log.info("cached %s", url)
+    return target
+
+
+def _data_url(url: str) -> str:
+    kind = mimetypes.guess_type(url)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(asset_bytes(url)).decode('ascii')}"
+
+
+def _inline_css(url: str) -> str:
+    css = asset_bytes(url).decode("utf-8")
+    base = url.rsplit("/", 1)[0] + "/"
+
+    def repl(m: re.Match[str]) -> str:
+        ref = m.group(1).strip("'\"")
+        if ref.startswith("data:"):
+            return m.group(0)
+        return f"url({_data_url(base + ref)})"
+
+    return _CSS_URL.sub(repl, css)
+
+
+def inline_assets(page: str) -> str:
+    """Return ``page`` with every ``<script src>`` and stylesheet link inlined.
+
+    Raises
+    ------
+    DataSourceError
+        When an asset has no local copy.
+    """
+
+    def script(m: re.Match[str]) -> str:
+        code = asset_bytes(m.group(1)).decode("utf-8").replace("</script", "<\\/script")
+        return f"<script>{code}</script>"
+
+    def style(m: re.Match[str]) -> str:
+        return f"<style>{_inline_css(m.group(1))}</style>"
+
+    page = _SCRIPT.sub(script, page)
+    page = _STYLESHEET.sub(style, page)
+    left = _SCRIPT.findall(page) + _STYLESHEET.findall(page)
+    if left:
+        raise DataSourceError(f"offline map still refers to {left[0]}")
+    return page
