@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 # apt-get needs root; use sudo when we are not root.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: map test lint format zones bench install install-test browser-deps notebooks clean
+.PHONY: map test lint format zones bench bench-classify bench-map install install-test browser-deps notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,10 +54,17 @@ format: install-test
 zones: install-test
 	$(BIN)/flashpoints zones build -o data/zones/east-asia.geojson
 
-## make bench: flashpoints vs geopandas.sjoin vs DuckDB spatial, lookup and full classify (about 9 minutes).
-bench: install-test
+## make bench: every benchmark (bench-classify, then bench-map).
+bench: bench-classify bench-map
+
+## make bench-classify: flashpoints vs geopandas.sjoin vs DuckDB spatial, lookup and full classify (about 9 minutes).
+bench-classify: install-test
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python -m benchmarks.classify_bench --json benchmarks/last-run.json
+
+## make bench-map: map HTML size and first render in Chromium, flashpoints vs plain folium (about 6 minutes).
+bench-map: install-test browser-deps
+	$(BIN)/python -m benchmarks.map_bench --json benchmarks/last-map-run.json
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .mypy_cache maps/*.html

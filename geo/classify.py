@@ -15,9 +15,10 @@ import shapely
 
 from . import settings
 from ._cache import derived
+from .antimeridian import split_antimeridian
 from .coast import Coastline
 from .errors import InputError
-from .geodesy import aeqd_transformers, geodesic_circle, m_to_nm
+from .geodesy import GEOD, geodesic_circle, m_to_nm
 from .index import NONE, OUTSIDE, ZoneIndex
 from .zones.load import load_zones
 from .zones.schema import ZONE_KINDS
@@ -67,24 +68,34 @@ def _edge(zones: gpd.GeoDataFrame, zone_id: str) -> Coastline | None:
 
 
 def _shares(zones: gpd.GeoDataFrame, point: shapely.Point, radius_km: float) -> str:
-    """Share of the uncertainty disc in each claimant set, e.g. "JPN 0.62; RUS 0.38"."""
-    disc = geodesic_circle(point.x, point.y, radius_km * 1000.0, n=64)
-    fwd, _ = aeqd_transformers(point.x, point.y)
-    disc_xy = shapely.transform(disc, lambda a: np.column_stack(fwd.transform(a[:, 0], a[:, 1])))
-    total = disc_xy.area
-    tree = shapely.STRtree(zones.geometry.values)
+    """Share of the uncertainty disc in each claimant set, e.g. "JPN 0.62; RUS 0.38".
+
+    The disc is cut against the zone index's pieces (at most 256 vertices each),
+    not the whole zones: a region-wide land multipolygon would make every
+    intersection slow. Areas are geodesic (pyproj's ``Geod``).
+    """
+    # Discs that run past 180° are split, so both sides meet the zones there.
+    disc = split_antimeridian(geodesic_circle(point.x, point.y, radius_km * 1000.0, n=64))
+
+    def area_m2(geom: shapely.Geometry) -> float:
+        return abs(float(GEOD.geometry_area_perimeter(geom)[0]))  # geodesic area
+
+    total = area_m2(disc)
+    index = _index(zones)
+    hits = index.tree.query(disc, predicate="intersects")
     found: dict[str, float] = {}
     covered = 0.0
-    for j in tree.query(disc, predicate="intersects"):
-        piece = shapely.intersection(disc, zones.geometry.values[j])
+    for piece, j in zip(
+        shapely.intersection(disc, index.pieces[hits]), index.piece_zone[hits], strict=True
+    ):
         if piece.is_empty:
             continue
-        xy = shapely.transform(piece, lambda a: np.column_stack(fwd.transform(a[:, 0], a[:, 1])))
         label = zones["claimants"].iloc[j] or zones["kind"].iloc[j]
         if zones["kind"].iloc[j] == "land":
             label = f"{label} land"
-        found[label] = found.get(label, 0.0) + xy.area
-        covered += xy.area
+        a = area_m2(piece)
+        found[label] = found.get(label, 0.0) + a
+        covered += a
     rest = max(total - covered, 0.0)
     if rest / total > 0.005:
         found["high seas or outside coverage"] = rest

@@ -73,13 +73,24 @@ class PageLog:
         self.local: list[str] = []
 
 
-def route_offline(context, log: PageLog, base_url: str) -> None:
-    """Route a Playwright browser context's requests as described in the module doc."""
+def route_offline(context, log: PageLog, base_url: str, extra: dict | None = None) -> None:
+    """Route a Playwright browser context's requests as described in the module doc.
+
+    ``extra`` maps more addresses to local files (a path) or bodies (bytes).
+    """
 
     def handle(route) -> None:
         url = route.request.url
         if url.startswith(base_url) or url.startswith("data:"):
             route.continue_()
+            return
+        if extra and url in extra:
+            log.local.append(url)
+            body = extra[url]
+            if isinstance(body, bytes):
+                route.fulfill(status=200, body=body)
+            else:
+                route.fulfill(path=str(body))
             return
         path = local_file(url, NODE_MODULES)
         if path is not None:
@@ -97,9 +108,17 @@ def route_offline(context, log: PageLog, base_url: str) -> None:
 
 @contextlib.contextmanager
 def open_page(
-    html_file: Path, *, viewport=(1200, 800), wait_until: str = "load", timeout_ms: float = 30_000
+    html_file: Path,
+    *,
+    viewport=(1200, 800),
+    wait_until: str = "load",
+    timeout_ms: float = 30_000,
+    extra: dict | None = None,
 ) -> Iterator[tuple[object, PageLog]]:
-    """Serve ``html_file``'s folder, open the file in headless Chromium, yield (page, log)."""
+    """Serve ``html_file``'s folder, open the file in headless Chromium, yield (page, log).
+
+    ``extra``: more local answers, as in :func:`route_offline`.
+    """
     from playwright.sync_api import sync_playwright
 
     log = PageLog()
@@ -107,7 +126,7 @@ def open_page(
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-            route_offline(context, log, base)
+            route_offline(context, log, base, extra)
             page = context.new_page()
             page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
             page.on("pageerror", lambda e: log.page_errors.append(str(e)))

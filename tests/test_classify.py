@@ -171,3 +171,32 @@ def test_point_on_an_edge_without_uncertainty_is_borderline_without_shares(squar
     assert row.distance_to_boundary_nm == 0.0
     assert row.certainty == "borderline"
     assert row.claimant_shares == ""
+
+
+def _strip_zone(x0: float) -> gpd.GeoDataFrame:
+    """A 2 x 2 degree EEZ centred on longitude x0 (split at 180 when it crosses it)."""
+    from geo.antimeridian import split_antimeridian
+
+    box = split_antimeridian(shapely.box(x0 - 1.0, -1.0, x0 + 1.0, 1.0))
+    zones = gpd.GeoDataFrame(
+        {"zone_id": ["z"], "name": ["Z"], "kind": ["eez"], "claimants": ["AAA"],
+         "sovereign": ["AAA"], "source": ["test"]},
+        geometry=[box], crs=4326,
+    )  # fmt: skip
+    zones.attrs["coverage"] = split_antimeridian(shapely.box(x0 - 5.0, -5.0, x0 + 5.0, 5.0))
+    return zones
+
+
+def test_shares_across_the_antimeridian_match_the_same_case_at_zero():
+    # The same geometry, moved by 180 degrees of longitude, gives the same answers.
+    answers = []
+    for x0, px in ((0.0, 0.01), (180.0, -179.99), (180.0, 179.99)):
+        pts = gpd.GeoDataFrame(
+            {"uncertainty_km": [30.0]}, geometry=[shapely.Point(px, 0.95)], crs=4326
+        )
+        row = classify(pts, _strip_zone(x0)).iloc[0]
+        answers.append((row.zone_kind, row.certainty, row.claimant_shares))
+    assert answers[0][1] == "borderline"
+    assert answers[0][2].startswith("AAA 0.")
+    assert answers[1] == answers[0]
+    assert answers[2] == answers[0]
