@@ -66,5 +66,10 @@ bench-classify: install-test
 bench-map: install-test browser-deps
 	$(BIN)/python -m benchmarks.map_bench --json benchmarks/last-map-run.json
 
+## make notebooks: open the notebooks in JupyterLab (the tests execute them on a fresh kernel).
+notebooks: install-test
+	$(BIN)/pip install --quiet -e ".[notebook]"
+	$(BIN)/jupyter lab notebooks/
+
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .mypy_cache maps/*.html

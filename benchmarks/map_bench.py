@@ -18,7 +18,9 @@ but circle markers do not use are answered with an empty file.
 Time to first render is ``performance.now()`` (milliseconds since navigation
 started) once the page's scripts have run (the ``load`` event, and for
 flashpoints ``Flashpoints.ready``) and two animation frames have been painted.
-A page that has not rendered within ``--timeout-s`` is reported as such.
+Each page is opened ``--repeat`` times (3 by default), each time in a fresh
+browser, and the median is reported with the range. A page that has not
+rendered within ``--timeout-s`` is reported as such.
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--incidents", nargs="+", type=int, default=[1_000, 10_000, 100_000])
     parser.add_argument("--timeout-s", type=float, default=120.0)
+    parser.add_argument("--repeat", type=int, default=3, help="page loads per map")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args(argv)
     rows = []
@@ -143,16 +146,26 @@ def main(argv: list[str] | None = None) -> int:
             ):
                 path = Path(tmp) / f"{engine}-{n}.html"
                 build_s = write(frame, path)
-                ms = render_ms(path, ready=ready, timeout_s=args.timeout_s)
+                runs = [
+                    render_ms(path, ready=ready, timeout_s=args.timeout_s)
+                    for _ in range(args.repeat)
+                ]
+                done = sorted(r / 1000.0 for r in runs if r is not None)
+                median = None if len(done) < len(runs) else float(np.median(done))
                 row = {
                     "engine": engine,
                     "incidents": n,
                     "html_mb": path.stat().st_size / 1e6,
                     "build_s": build_s,
-                    "render_s": None if ms is None else ms / 1000.0,
+                    "render_s": median,
+                    "render_runs_s": [None if r is None else r / 1000.0 for r in runs],
                 }
                 rows.append(row)
-                render = "timed out" if ms is None else f"{ms / 1000:.2f} s"
+                render = (
+                    f"timed out in {len(runs) - len(done)} of {len(runs)} loads"
+                    if median is None
+                    else f"{median:.2f} s (median of {len(runs)}; {done[0]:.2f}-{done[-1]:.2f})"
+                )
                 print(
                     f"{engine:12s} {n:>8,} incidents  {row['html_mb']:8.2f} MB  "
                     f"written in {build_s:6.1f} s  first render {render}",

@@ -6,7 +6,8 @@ The public API:
 * :func:`load_incidents`: incident files, validated, with a rejects table;
 * :func:`locate`: position text (coordinates or "200 km west of X") to a point;
 * :func:`classify`: zone, claimants and distance to the coast for each incident;
-* :func:`incident_map`: an interactive folium map.
+* :func:`incident_map`, :func:`zones_map`: interactive folium maps;
+  :func:`save_map` writes one (``offline=True``: self-contained).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .classify import classify
 from .errors import DataSourceError, FlashpointsError, InputError, ValidationError
 from .incidents import load_incidents, rejects
 from .locate import Location, locate
-from .maps import incident_map, zones_map
+from .maps import incident_map, save_map, zones_map
 from .queries import near, summary, summary_chart, within_eez, zones_at
 from .zones import build as build_zones
 from .zones import load_zones
@@ -38,6 +39,7 @@ __all__ = [
     "locate",
     "near",
     "rejects",
+    "save_map",
     "summary",
     "summary_chart",
     "within_eez",

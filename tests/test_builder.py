@@ -160,3 +160,18 @@ def test_rock_scenario_keeps_12_and_24_nm_but_no_eez(land, features):
 def test_unknown_rock_is_a_clear_error(land, features):
     with pytest.raises(DataSourceError, match="unknown features"):
         build(land=land, features=features, bounds=BOUNDS, rocks=["nowhere"])
+
+
+@pytest.mark.slow
+def test_regional_build_with_natural_earth():
+    """A small region builds (features outside it are left out; near-duplicate samples merged)."""
+    import geo
+
+    east_china_sea = (119.0, 22.0, 131.0, 31.0)
+    zones = build(claims={"senkaku": "CHN"}, bounds=east_china_sea)
+    assert shapely.equals(zones.attrs["coverage"], shapely.box(*east_china_sea))
+    # Uotsuri-shima's territorial sea is China's in this scenario, and disputed.
+    hit = geo.zones_at(25.80, 123.50, zones=zones).iloc[0]
+    assert hit["kind"] == "territorial_sea"
+    assert hit["sovereign"] == "CHN"
+    assert set(hit["claimants"].split("/")) == {"CHN", "JPN", "TWN"}

@@ -208,6 +208,4 @@ def incident_table(
 
 def incident_layer(table: dict[str, Any], *, map_name: str, control_name: str) -> Snippet:
     """Return the script that draws an incident table and adds it to the layer control."""
-    return Snippet(
-        f"Flashpoints.addIncidents({map_name}, {control_name},\n{script_json(table)});"
-    )
+    return Snippet(f"Flashpoints.addIncidents({map_name}, {control_name},\n{script_json(table)});")

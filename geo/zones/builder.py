@@ -29,7 +29,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.spatial import SphericalVoronoi
+from scipy.spatial import SphericalVoronoi, cKDTree
 
 from .. import settings
 from ..errors import DataSourceError
@@ -146,9 +146,13 @@ def median_partition(
     pts_lon = np.concatenate([lon, guard[:, 0]])
     pts_lat = np.concatenate([lat, guard[:, 1]])
     xyz = _unit_vectors(pts_lon, pts_lat)
-    xyz, first = np.unique(np.round(xyz, 12), axis=0, return_index=True)
+    # Samples closer than about 6 m are one generator: SphericalVoronoi refuses
+    # them as duplicates (its own test, same distance). The first one's label is kept.
+    pairs = cKDTree(xyz).query_pairs(1e-6, output_type="ndarray")
+    drop = np.zeros(len(xyz), dtype=bool)
+    drop[np.maximum(pairs[:, 0], pairs[:, 1])] = True
     all_labels = np.concatenate([labels.astype(object), np.full(len(guard), None, dtype=object)])
-    point_labels = all_labels[first]
+    xyz, point_labels = xyz[~drop], all_labels[~drop]
     sv = SphericalVoronoi(xyz, radius=1.0, center=np.zeros(3))
     sv.sort_vertices_of_regions()
     keep = np.array([lab is not None for lab in point_labels])
@@ -285,6 +289,9 @@ def build(
     else:
         whole_states = read_state_claims() if features is None else None
     units = label_units(land_parts, feats, whole_states)
+    # Features far outside the region (added as discs) would fall outside the
+    # median partition's guard ring.
+    units = units[units.intersects(shapely.box(*region))].reset_index(drop=True)
     if whole_states is not None and len(whole_states):
         extra = whole_states[["group", "group_name", "administered_by", "claimed_by"]]
         feats = pd.concat([feats, extra], ignore_index=True)
