@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 # apt-get needs root; use sudo when we are not root.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: map test lint format zones bench bench-classify bench-map install install-test browser-deps notebooks clean
+.PHONY: map test lint format zones bench bench-classify bench-map bench-dask install install-test browser-deps notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test,dev,build]"
+	$(BIN)/pip install --quiet -e ".[test,dev,build,dask]"
 	touch $@ $(VENV)/.installed-runtime
 
 install: $(VENV)/.installed-runtime
@@ -54,8 +54,8 @@ format: install-test
 zones: install-test
 	$(BIN)/flashpoints zones build -o data/zones/east-asia.geojson
 
-## make bench: every benchmark (bench-classify, then bench-map).
-bench: bench-classify bench-map
+## make bench: every benchmark (bench-classify, bench-map, bench-dask).
+bench: bench-classify bench-map bench-dask
 
 ## make bench-classify: flashpoints vs geopandas.sjoin vs DuckDB spatial, lookup and full classify (about 9 minutes).
 bench-classify: install-test
@@ -70,6 +70,10 @@ bench-map: install-test browser-deps
 notebooks: install-test
 	$(BIN)/pip install --quiet -e ".[notebook]"
 	$(BIN)/jupyter lab notebooks/
+
+## make bench-dask: 10M GeoParquet points, in memory vs a local Dask cluster (about 25 minutes).
+bench-dask: install-test
+	$(BIN)/python -m benchmarks.dask_bench --json benchmarks/last-dask-run.json
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .mypy_cache maps/*.html

@@ -7,6 +7,7 @@ row (same index, same order) and adds the columns listed in :data:`OUTPUT_COLUMN
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -155,6 +156,14 @@ def _index(zones: gpd.GeoDataFrame) -> ZoneIndex:
     return derived(zones, "index", lambda: ZoneIndex(zones))
 
 
+def _is_parquet_source(obj: object) -> bool:
+    items = obj if isinstance(obj, (list, tuple)) else [obj]
+    return bool(items) and all(
+        isinstance(i, (str, Path)) and (str(i).endswith(".parquet") or Path(i).is_dir())
+        for i in items
+    )
+
+
 def classify(
     incidents: gpd.GeoDataFrame,
     zones: gpd.GeoDataFrame | None = None,
@@ -168,7 +177,9 @@ def classify(
     ----------
     incidents : geopandas.GeoDataFrame
         Points (any CRS; converted to EPSG:4326). Rows with no geometry are kept
-        and get empty answers.
+        and get empty answers. A ``dask_geopandas.GeoDataFrame``, or GeoParquet
+        paths (a glob, a folder or a list), is classified lazily on Dask and a lazy
+        frame is returned (see :mod:`geo.distributed`; needs the ``dask`` extra).
     zones : geopandas.GeoDataFrame, optional
         A zone set from :func:`geo.load_zones`; by default the bundled one.
     statement_state : str, default "JPN"
@@ -212,6 +223,11 @@ def classify(
     ('territorial_sea', 'CHN/JPN/TWN', True)
     """
     if not isinstance(incidents, gpd.GeoDataFrame):
+        from .distributed import classify_dask, is_dask_frame
+
+        if is_dask_frame(incidents) or _is_parquet_source(incidents):
+            zones = load_zones() if zones is None else zones
+            return classify_dask(incidents, zones, statement_state=statement_state)
         raise InputError("classify expects a GeoDataFrame of points (see geo.load_incidents)")
     if incidents.crs is None:
         raise InputError("incidents have no CRS; set one, e.g. gdf.set_crs(4326)")

@@ -105,8 +105,23 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     from .zones import load_zones
 
     zones = load_zones(args.zones)
+    if args.engine == "dask":
+        from .distributed import classify_to_parquet
+
+        rows_read, rows_written = classify_to_parquet(
+            args.files,
+            args.output,
+            zones=zones,
+            scheduler=args.scheduler,
+            n_workers=args.workers,
+            progress=not args.no_progress,
+        )
+        print(f"{rows_read} rows read, {rows_written} written to {args.output}/")
+        return 0
+    if args.scheduler:
+        raise InputError("--scheduler needs --engine dask")
     incidents = _load_many(args.files, skip_invalid=args.skip_invalid)
-    classified = classify(incidents, zones, progress=True)
+    classified = classify(incidents, zones, progress=not args.no_progress)
     write_frame(classified, args.output)
     print(_summary(classified))
     print(f"{len(classified)} incidents classified; written to {args.output}")
@@ -248,11 +263,23 @@ def build_parser() -> argparse.ArgumentParser:
     a.set_defaults(func=_cmd_assets_fetch)
 
     p = sub.add_parser("classify", help="add zone, claimants and distances to incidents")
-    p.add_argument("files", nargs="+", help="incident files")
+    p.add_argument("files", nargs="+", help="incident files (GeoParquet paths or globs with dask)")
     p.add_argument(
-        "-o", "--output", required=True, help="output file: .csv, .geojson, .gpkg or .parquet"
+        "-o",
+        "--output",
+        required=True,
+        help="output file: .csv, .geojson, .gpkg or .parquet; a folder with --engine dask",
     )
     incident_inputs(p)
+    p.add_argument(
+        "--engine",
+        choices=("memory", "dask"),
+        default="memory",
+        help="dask: partitioned GeoParquet in and out, on a Dask cluster (needs the dask extra)",
+    )
+    p.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler (tcp://...)")
+    p.add_argument("--workers", type=int, help="workers of the local Dask cluster (default: cores)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_classify)
 
     p = sub.add_parser("incidents", help="incident file tools")
