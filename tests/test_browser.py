@@ -84,6 +84,14 @@ def test_zones_markers_and_popup(map_file, tmp_path):
         assert page.evaluate("window.__pwned2") is None
 
         page.screenshot(path=str(tmp_path / "map.png"))
+        # Hovering the buoy shows its title as a tooltip, as text.
+        page.keyboard.press("Escape")
+        page.mouse.move(box["x"] + point["x"] + 40, box["y"] + point["y"] + 40)
+        page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+        tip = page.locator(".leaflet-tooltip .fp-tip")
+        tip.wait_for(state="visible", timeout=5_000)
+        assert tip.inner_text() == INJECTED
+        assert page.evaluate("window.__pwned") is None
         assert log.page_errors == []
         assert log.console_errors == []
         assert log.aborted == []

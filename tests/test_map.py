@@ -189,3 +189,32 @@ def test_page_snippets_refuse_template_markers():
         with pytest.raises(ValueError, match="template marker"):
             Snippet(text)
     Snippet("function () { return {a: {b: 1}}; }")  # plain braces are fine
+
+
+def test_shapes_per_kind_and_disputed_land_outlined(bundled_zones):
+    pts = gpd.GeoDataFrame(
+        {"kind": ["missile", "buoy", "vessel", "aircraft", "balloon"]},
+        geometry=shapely.points([(135, 40), (124, 26), (130, 35), (128, 30), (140, 30)]),
+        crs=4326,
+    )
+    html = incident_map(pts, bundled_zones, tiles=None).get_root().render()
+    shapes = _table(html)["shapes"]
+    assert shapes["missile"] == "missile"
+    assert shapes["buoy"] == "circle"
+    assert shapes["vessel"] == "vessel"
+    assert shapes["aircraft"] == "aircraft"
+    assert shapes["balloon"] == "square"  # any other kind
+    # Disputed land (e.g. the Senkaku islands) is outlined with a thick dashed line.
+    land = re.findall(r'"className": "fp-zone fp-zone-land".*?"dashArray": ([^,}]+)', html, re.S)
+    assert land
+    assert '"6 4"' in [d.strip() for d in land]
+
+
+def test_size_budget_warning(square_zones, points_frame, tmp_path, caplog):
+    m = incident_map(points_frame, square_zones, tiles=None)
+    with caplog.at_level("WARNING", logger="geo.maps.draw"):
+        save_map(m, tmp_path / "small.html")
+        assert not caplog.records
+        save_map(m, tmp_path / "big.html", budget_mb=0.01)
+    assert re.search(r"big\.html is \d+\.\d MB, over the 0\.01 MB budget", caplog.text)
+    assert (tmp_path / "big.html").exists()  # written anyway: the budget warns

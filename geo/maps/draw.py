@@ -31,7 +31,7 @@ from .incidents import incident_layer, incident_table
 from .legend import legend
 from .offline import inline_assets
 from .style import STATE_COLORS, ZONE_KIND_COLORS
-from .zones import _claim_codes, hatch_script, zones_layer
+from .zones import claim_codes, hatch_script, zones_layer
 
 __all__ = ["incident_map", "save_map", "zones_map"]
 
@@ -78,7 +78,7 @@ def _base_map(
 def _zone_legend(zones: gpd.GeoDataFrame) -> dict[str, Any]:
     states = sorted(s for s in set(zones["sovereign"]) if s in STATE_COLORS)
     sea = zones[zones["kind"] != "land"]
-    hatched = sorted({tuple(c) for c in map(_claim_codes, sea["claimants"]) if len(c) > 1})
+    hatched = sorted({tuple(c) for c in map(claim_codes, sea["claimants"]) if len(c) > 1})
     land = zones[zones["kind"] == "land"]
     return {
         "states": states,
@@ -237,5 +237,5 @@ def save_map(
     out = write_text(path, page)
     size_mb = out.stat().st_size / 1e6
     if size_mb > budget_mb:
-        log.warning("%s is %.1f MB, over the %.0f MB budget", out, size_mb, budget_mb)
+        log.warning("%s is %.1f MB, over the %g MB budget", out, size_mb, budget_mb)
     return out

@@ -27,7 +27,7 @@ from .style import (
     state_color,
 )
 
-__all__ = ["display_geometry", "hatch_script", "zones_layer"]
+__all__ = ["claim_codes", "display_geometry", "hatch_script", "zones_layer"]
 
 
 def display_geometry(zones: gpd.GeoDataFrame, tolerance_deg: float) -> np.ndarray:
@@ -41,7 +41,8 @@ def display_geometry(zones: gpd.GeoDataFrame, tolerance_deg: float) -> np.ndarra
     return np.asarray(simple)
 
 
-def _claim_codes(claimants: str) -> list[str]:
+def claim_codes(claimants: str) -> list[str]:
+    """Return the claimant codes of a ``claimants`` value, cleaned for CSS class names."""
     return [c for c in (re.sub(r"[^A-Z0-9_]", "", p.upper()) for p in claimants.split("/")) if c]
 
 
@@ -68,7 +69,7 @@ def zones_layer(zones: gpd.GeoDataFrame, m: folium.Map, *, tolerance_deg: float 
         group = folium.FeatureGroup(name=f"Zones: {KIND_LABELS[kind]}", show=True)
         style = KIND_STYLE.get(kind, {"fillOpacity": 0.15, "weight": 0.6})
         for zone in part.itertuples():
-            codes = _claim_codes(str(zone.claimants))
+            codes = claim_codes(str(zone.claimants))
             disputed = len(codes) > 1
             land = kind == "land"
             color = state_color(str(zone.sovereign)) if not disputed else DISPUTED_EDGE
