@@ -106,7 +106,10 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
     zones = load_zones(args.zones)
     if args.engine == "dask":
-        from .distributed import classify_to_parquet
+        from .distributed import classify_to_parquet, quiet_dask_logs
+
+        if not args.verbose:
+            quiet_dask_logs()
 
         rows_read, rows_written = classify_to_parquet(
             args.files,

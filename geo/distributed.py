@@ -25,7 +25,13 @@ import geopandas as gpd
 
 from .errors import InputError
 
-__all__ = ["classify_dask", "classify_to_parquet", "is_dask_frame", "read_positions"]
+__all__ = [
+    "classify_dask",
+    "classify_to_parquet",
+    "is_dask_frame",
+    "quiet_dask_logs",
+    "read_positions",
+]
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +39,15 @@ log = logging.getLogger(__name__)
 def is_dask_frame(obj: object) -> bool:
     """Tell whether ``obj`` is a Dask (GeoPandas) DataFrame, without importing Dask."""
     return type(obj).__module__.split(".")[0] in ("dask_geopandas", "dask", "dask_expr")
+
+
+def quiet_dask_logs() -> None:
+    """Show only warnings from dask.distributed (it logs every worker start at INFO)."""
+    _require_dask()
+    import distributed  # noqa: F401  (its import configures its loggers; then we override)
+
+    for name in ("distributed", "dask"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _require_dask() -> Any:
