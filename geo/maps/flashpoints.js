@@ -10,15 +10,9 @@
   const FP = (window.Flashpoints = window.Flashpoints || {});
 
   // Unit shapes (y down), drawn at the marker's radius; a missing shape is a circle.
-  const SHAPES = {
-    missile: [[0, -1.25], [1.1, 0.8], [-1.1, 0.8]],
-    vessel: [[0, -1.25], [1.1, 0], [0, 1.25], [-1.1, 0]],
-    aircraft: [[0, -1.3], [0.2, -0.4], [1.3, 0.15], [1.3, 0.45], [0.2, 0.2], [0.15, 0.8],
-      [0.55, 1.1], [0.55, 1.3], [0, 1.1], [-0.55, 1.3], [-0.55, 1.1], [-0.15, 0.8],
-      [-0.2, 0.2], [-1.3, 0.45], [-1.3, 0.15], [-0.2, -0.4]],
-    square: [[-0.95, -0.95], [0.95, -0.95], [0.95, 0.95], [-0.95, 0.95]],
-  };
-  FP.SHAPES = SHAPES;
+  // Filled from the incident table (geo/maps/style.py SHAPE_POINTS, which the legend
+  // draws from too).
+  const SHAPES = {};
 
   L.Canvas.include({
     _updateFpMarker: function (layer) {
@@ -133,6 +127,7 @@
 
   /* Draw the incidents of `data` on `map`; register their layers with `control`. */
   FP.addIncidents = function (map, control, data) {
+    Object.assign(SHAPES, data.shape_points || {});
     const n = data.lat.length;
     const t = {
       kind: column(data.kind, n),

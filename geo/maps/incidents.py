@@ -21,7 +21,7 @@ from .. import settings
 from ..geodesy import GEOD, geodesic_circle
 from .elements import Snippet
 from .escape import script_json
-from .style import INCIDENT_SHAPES, ZONE_KIND_COLORS
+from .style import INCIDENT_SHAPES, SHAPE_POINTS, ZONE_KIND_COLORS
 
 __all__ = ["incident_layer", "incident_table"]
 
@@ -48,9 +48,8 @@ def _number(series: pd.Series, fmt: str) -> list[str]:
     return ["" if pd.isna(v) else fmt.format(v) for v in values]
 
 
-def _fields(pts: gpd.GeoDataFrame) -> list[tuple[str, list[str]]]:
-    """Popup rows: (label, one text per incident)."""
-    dates = pd.to_datetime(_get(pts, "date"), errors="coerce", utc=True)
+def _fields(pts: gpd.GeoDataFrame, dates: pd.Series) -> list[tuple[str, list[str]]]:
+    """Popup rows: (label, one text per incident); ``dates`` parsed from ``date``."""
     lat = pts.geometry.y.round(4).astype(str)
     lon = pts.geometry.x.round(4).astype(str)
     position = _text(_get(pts, "position_text"))
@@ -191,10 +190,11 @@ def incident_table(
         "title": _column(_get(pts, "title").tolist()),
         "description": _column(_get(pts, "description").tolist()),
         "source": _column(_get(pts, "source").tolist()),
-        "fields": [{"label": label} | _column(values) for label, values in _fields(pts)],
+        "fields": [{"label": label} | _column(values) for label, values in _fields(pts, dates)],
         "colors": ZONE_KIND_COLORS,
         "shapes": {k: INCIDENT_SHAPES.get(k, INCIDENT_SHAPES["other"]) for k in set(kinds)}
         | {"other": INCIDENT_SHAPES["other"]},
+        "shape_points": SHAPE_POINTS,
         "layer_names": {k: f"Incidents: {k}" for k in set(kinds)},
         "show_uncertainty": bool(show_uncertainty),
         "timeline": bool(timeline),

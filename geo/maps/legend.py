@@ -14,8 +14,8 @@ from .style import (
     INCIDENT_SHAPES,
     KIND_LABELS,
     KIND_STYLE,
-    SHAPE_SVG,
     ZONE_KIND_COLORS,
+    shape_svg,
     state_color,
 )
 
@@ -32,7 +32,7 @@ def _shape(shape: str, color: str = "#444") -> str:
     return (
         f'<svg width="12" height="12" viewBox="0 0 24 24" style="margin-right:4px;'
         f'vertical-align:-1px" fill="{color}" stroke="#fff" stroke-width="1.5">'
-        f"{SHAPE_SVG[shape]}</svg>"
+        f"{shape_svg(shape)}</svg>"
     )
 
 

@@ -11,8 +11,10 @@ __all__ = [
     "INCIDENT_SHAPES",
     "KIND_LABELS",
     "KIND_STYLE",
+    "SHAPE_POINTS",
     "STATE_COLORS",
     "ZONE_KIND_COLORS",
+    "shape_svg",
     "state_color",
 ]
 
@@ -79,18 +81,30 @@ INCIDENT_SHAPES: dict[str, str] = {
     "other": "square",
 }
 
-#: The same shapes as SVG paths on a 24 x 24 box, for the legend.
-SHAPE_SVG: dict[str, str] = {
-    "missile": '<path d="M12 2 L22 20 L2 20 Z"/>',
-    "circle": '<circle cx="12" cy="12" r="9"/>',
-    "vessel": '<path d="M12 1 L22 12 L12 23 L2 12 Z"/>',
-    "aircraft": (
-        '<path d="M12 1 L13.6 8.4 L22.5 13 L22.5 15.5 L13.6 13.5 L13.2 18.5 L16.4 21 '
-        "L16.4 23 L12 21 L7.6 23 L7.6 21 L10.8 18.5 L10.4 13.5 L1.5 15.5 L1.5 13 "
-        'L10.4 8.4 Z"/>'
-    ),
-    "square": '<rect x="3" y="3" width="18" height="18"/>',
+#: Outline of each shape (unit radius, y down; "circle" is drawn as a circle). The
+#: map's canvas (flashpoints.js, which receives this table) and the legend's SVG
+#: draw from the same points.
+# fmt: off
+SHAPE_POINTS: dict[str, list[tuple[float, float]]] = {
+    "missile": [(0, -1.25), (1.1, 0.8), (-1.1, 0.8)],
+    "vessel": [(0, -1.25), (1.1, 0), (0, 1.25), (-1.1, 0)],
+    "aircraft": [
+        (0, -1.3), (0.2, -0.4), (1.3, 0.15), (1.3, 0.45), (0.2, 0.2), (0.15, 0.8),
+        (0.55, 1.1), (0.55, 1.3), (0, 1.1), (-0.55, 1.3), (-0.55, 1.1), (-0.15, 0.8),
+        (-0.2, 0.2), (-1.3, 0.45), (-1.3, 0.15), (-0.2, -0.4),
+    ],
+    "square": [(-0.95, -0.95), (0.95, -0.95), (0.95, 0.95), (-0.95, 0.95)],
 }
+# fmt: on
+
+
+def shape_svg(shape: str) -> str:
+    """Return an SVG element drawing ``shape`` on a 24 x 24 box (for the legend)."""
+    points = SHAPE_POINTS.get(shape)
+    if points is None:
+        return '<circle cx="12" cy="12" r="9"/>'
+    path = " L".join(f"{12 + 9 * x:g} {12 + 9 * y:g}" for x, y in points)
+    return f'<path d="M{path} Z"/>'
 
 
 def state_color(state: str) -> str:
