@@ -24,15 +24,14 @@ in three steps, so that only a handful of exact geodesics is needed per point:
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
 import numpy as np
 import shapely
 from scipy.spatial import cKDTree
 
-from . import settings
-from .geodesy import GEOD
+from ._threads import map_slices
+from .geodesy import GEOD, unit_vectors
 
 __all__ = ["Coastline"]
 
@@ -43,12 +42,6 @@ _E2 = GEOD.es
 
 #: Points measured per block (bounds the n x k candidate arrays).
 _BLOCK = 50_000
-
-
-def _unit(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Return unit vectors (geodetic latitude used as if spherical)."""
-    lo, la = np.radians(lon), np.radians(lat)
-    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
 
 
 def _ecef(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -130,8 +123,8 @@ class Coastline:
         self.start = coords[:-1][same]
         self.end = coords[1:][same]
         self.state = owner_of_part[ring_idx[:-1][same]]
-        self._a = _unit(self.start[:, 0], self.start[:, 1])
-        self._b = _unit(self.end[:, 0], self.end[:, 1])
+        self._a = unit_vectors(self.start[:, 0], self.start[:, 1])
+        self._b = unit_vectors(self.end[:, 0], self.end[:, 1])
         normal = np.cross(self._a, self._b)
         norm = np.linalg.norm(normal, axis=1, keepdims=True)
         self._proper = norm[:, 0] > 1e-15
@@ -173,10 +166,9 @@ class Coastline:
     def _block(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         assert self._tree is not None
         n = len(lon)
-        p_unit = _unit(lon, lat)
+        p_unit = unit_vectors(lon, lat)
         p_ecef = _ecef(lon, lat)
         n_seg = len(self.start)
-        best_apx = np.full(n, np.inf)
         pair_rows: list[np.ndarray] = []
         pair_segs: list[np.ndarray] = []
         todo = np.arange(n)
@@ -196,7 +188,6 @@ class Coastline:
             rows, cols = np.nonzero(done[:, None] & maybe)
             pair_rows.append(todo[rows])
             pair_segs.append(idx[rows, cols])
-            best_apx[todo[done]] = best[done]
             todo = todo[~done]
             k = min(k * 4, n_seg)
         rows = np.concatenate(pair_rows)
@@ -232,18 +223,6 @@ class Coastline:
         state = np.full(n, "", dtype=object)
         if n == 0 or self._tree is None:
             return dist, state
-        starts = range(0, n, _BLOCK)
-
-        def run(s: int) -> None:
-            dist[s : s + _BLOCK], state[s : s + _BLOCK] = self._block(
-                lon[s : s + _BLOCK], lat[s : s + _BLOCK]
-            )
-
-        if len(starts) == 1 or settings.workers() == 1:
-            for s in starts:
-                run(s)
-        else:
-            # NumPy, SciPy and PROJ release the GIL in the heavy calls.
-            with ThreadPoolExecutor(max_workers=settings.workers()) as pool:
-                list(pool.map(run, starts))
+        for sl, (d, st) in map_slices(lambda s: self._block(lon[s], lat[s]), n, _BLOCK):
+            dist[sl], state[sl] = d, st
         return dist, state

@@ -91,14 +91,6 @@ def read_positions(source: str | Path | Sequence[str | Path]) -> Any:
         raise InputError(f"cannot read {paths[0]} as GeoParquet: {exc}", source=paths[0]) from exc
 
 
-def _classify_partition(
-    part: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, statement_state: str
-) -> gpd.GeoDataFrame:
-    from .classify import classify
-
-    return classify(part, zones, statement_state=statement_state)
-
-
 def _client() -> Any:
     try:
         from distributed import default_client
@@ -149,7 +141,7 @@ def classify_dask(
 
         zones_arg = dask.delayed(zones, pure=True)
     return incidents.map_partitions(
-        _classify_partition, zones_arg, statement_state, meta=meta, align_dataframes=False
+        classify, zones_arg, statement_state=statement_state, meta=meta, align_dataframes=False
     )
 
 

@@ -29,12 +29,19 @@ __all__ = [
     "geodesic_circle",
     "m_to_nm",
     "nm_to_m",
+    "unit_vectors",
 ]
 
 log = logging.getLogger(__name__)
 
 #: The one geodesic calculator of the package.
 GEOD = Geod(ellps=settings.ELLIPSOID)
+
+
+def unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Return unit vectors (n x 3) of points, with geodetic latitude used as if spherical."""
+    lo, la = np.radians(lon), np.radians(lat)
+    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
 
 
 def nm_to_m(distance_nm: float | np.ndarray) -> float | np.ndarray:

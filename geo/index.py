@@ -18,13 +18,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
 from . import settings
+from ._threads import map_slices
 from .zones.schema import KIND_PRIORITY, coverage_of
 
 __all__ = ["NONE", "OUTSIDE", "ZoneIndex"]
@@ -255,11 +255,8 @@ class ZoneIndex:
         if len(x) <= size:
             return self._lookup_chunk(x, y)
         out = np.empty(len(x), dtype=np.int32)
-        chunks = [slice(i, i + size) for i in range(0, len(x), size)]
-        with ThreadPoolExecutor(max_workers=settings.workers()) as pool:
-            results = pool.map(lambda c: self._lookup_chunk(x[c], y[c]), chunks)
-            for sl, res in zip(chunks, results, strict=True):
-                out[sl] = res
+        for sl, res in map_slices(lambda s: self._lookup_chunk(x[s], y[s]), len(x), size):
+            out[sl] = res
         return out
 
     def _lookup_chunk(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -107,6 +107,26 @@ def route_offline(context, log: PageLog, base_url: str, extra: dict | None = Non
 
 
 @contextlib.contextmanager
+def _chromium_page(viewport, *, offline: bool = False) -> Iterator[tuple[object, object, PageLog]]:
+    """Launch headless Chromium; yield (context, page, log) with errors being logged."""
+    from playwright.sync_api import sync_playwright
+
+    log = PageLog()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": viewport[0], "height": viewport[1]}, offline=offline
+            )
+            page = context.new_page()
+            page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
+            page.on("pageerror", lambda e: log.page_errors.append(str(e)))
+            yield context, page, log
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
 def open_page(
     html_file: Path,
     *,
@@ -119,21 +139,10 @@ def open_page(
 
     ``extra``: more local answers, as in :func:`route_offline`.
     """
-    from playwright.sync_api import sync_playwright
-
-    log = PageLog()
-    with serve(html_file.parent) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-            route_offline(context, log, base, extra)
-            page = context.new_page()
-            page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
-            page.on("pageerror", lambda e: log.page_errors.append(str(e)))
-            page.goto(f"{base}/{html_file.name}", wait_until=wait_until, timeout=timeout_ms)
-            yield page, log
-        finally:
-            browser.close()
+    with serve(html_file.parent) as base, _chromium_page(viewport) as (context, page, log):
+        route_offline(context, log, base, extra)
+        page.goto(f"{base}/{html_file.name}", wait_until=wait_until, timeout=timeout_ms)
+        yield page, log
 
 
 @contextlib.contextmanager
@@ -143,29 +152,16 @@ def open_offline(html_file: Path, *, viewport=(1200, 800)) -> Iterator[tuple[obj
     Requests for anything but the file itself (and data: URLs) are aborted and
     recorded in ``log.aborted``: a self-contained map makes none.
     """
-    from playwright.sync_api import sync_playwright
+    with _chromium_page(viewport, offline=True) as (context, page, log):
 
-    log = PageLog()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(
-                viewport={"width": viewport[0], "height": viewport[1]}, offline=True
-            )
+        def handle(route) -> None:
+            url = route.request.url
+            if url.startswith(("file://", "data:")):
+                route.continue_()
+            else:
+                log.aborted.append(url)
+                route.abort()
 
-            def handle(route) -> None:
-                url = route.request.url
-                if url.startswith(("file://", "data:")):
-                    route.continue_()
-                else:
-                    log.aborted.append(url)
-                    route.abort()
-
-            context.route("**/*", handle)
-            page = context.new_page()
-            page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
-            page.on("pageerror", lambda e: log.page_errors.append(str(e)))
-            page.goto(html_file.resolve().as_uri(), wait_until="load")
-            yield page, log
-        finally:
-            browser.close()
+        context.route("**/*", handle)
+        page.goto(html_file.resolve().as_uri(), wait_until="load")
+        yield page, log

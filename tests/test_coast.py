@@ -6,8 +6,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.coast import Coastline, _approx_error, _approx_m, _unit
-from geo.geodesy import GEOD
+from geo.coast import Coastline, _approx_error, _approx_m
+from geo.geodesy import GEOD, unit_vectors
 
 
 def _brute_force(coast: Coastline, lon: float, lat: float) -> tuple[float, set[str]]:
@@ -53,7 +53,7 @@ def test_approximate_distance_is_within_its_stated_error():
     lon1, lat1 = rng.uniform(-180, 180, 200_000), rng.uniform(-80, 80, 200_000)
     d = rng.uniform(1.0, 2_000_000.0, 200_000)
     lon2, lat2, _ = GEOD.fwd(lon1, lat1, rng.uniform(0, 360, 200_000), d)
-    approx = _approx_m(_unit(lon1, lat1), _unit(lon2, lat2))
+    approx = _approx_m(unit_vectors(lon1, lat1), unit_vectors(lon2, lat2))
     assert (np.abs(approx - d) <= _approx_error(d)).all()
     # and the bound is not so loose as to be useless: 1 km out, within 1.1 m
     assert float(_approx_error(np.array([1000.0]))[0]) < 1.1

@@ -72,18 +72,6 @@ def asset_bytes(url: str) -> bytes:
     )
 
 
-def _urls_with_images() -> list[str]:
-    urls = []
-    for asset in ASSETS.values():
-        for _, url in asset.urls("js") + asset.urls("css"):
-            urls.append(url)
-    for _, url in [u for a in ASSETS.values() for u in a.urls("css")]:
-        base = url.rsplit("/", 1)[0] + "/"
-        css = asset_bytes(url).decode("utf-8")
-        urls += [base + ref.strip("'\"") for ref in _CSS_URL.findall(css)]
-    return urls
-
-
 def fetch_assets(*, timeout_s: float = 30.0) -> list[Path]:
     """Download every map asset from its CDN into the cache folder (needs the network).
 

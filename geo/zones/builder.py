@@ -33,7 +33,7 @@ from scipy.spatial import SphericalVoronoi, cKDTree
 
 from .. import settings
 from ..errors import DataSourceError
-from ..geodesy import buffer_lines_m, nm_to_m
+from ..geodesy import buffer_lines_m, nm_to_m, unit_vectors
 from .land import label_units, read_features, read_land, read_state_claims
 from .schema import STATE_NAMES, join_claimants
 
@@ -78,13 +78,6 @@ def coastline(units: gpd.GeoDataFrame, *, region: shapely.Geometry) -> shapely.G
     return shapely.difference(coast, region.exterior.buffer(1e-7))
 
 
-def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    lon_r, lat_r = np.radians(lon), np.radians(lat)
-    return np.column_stack(
-        [np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)]
-    )
-
-
 class _Gnomonic:
     """Central projection of the unit sphere onto the plane tangent at a centre.
 
@@ -93,7 +86,7 @@ class _Gnomonic:
     """
 
     def __init__(self, lon0: float, lat0: float):
-        self.c = _unit_vectors(np.array([lon0]), np.array([lat0]))[0]
+        self.c = unit_vectors(np.array([lon0]), np.array([lat0]))[0]
         self.e = np.array([-np.sin(np.radians(lon0)), np.cos(np.radians(lon0)), 0.0])
         self.n = np.cross(self.c, self.e)
 
@@ -145,7 +138,7 @@ def median_partition(
     guard = shapely.get_coordinates(ring)[:-1]
     pts_lon = np.concatenate([lon, guard[:, 0]])
     pts_lat = np.concatenate([lat, guard[:, 1]])
-    xyz = _unit_vectors(pts_lon, pts_lat)
+    xyz = unit_vectors(pts_lon, pts_lat)
     # Samples closer than about 6 m are one generator: SphericalVoronoi refuses
     # them as duplicates (its own test, same distance). The first one's label is kept.
     pairs = cKDTree(xyz).query_pairs(1e-6, output_type="ndarray")
