@@ -41,10 +41,12 @@ browser-deps:
 test: install-test browser-deps
 	$(BIN)/python -m pytest
 
-lint: install-test
+## make lint: ruff and mypy on the Python, ESLint (eslint.config.mjs) on the map's JavaScript.
+lint: install-test browser-deps
 	$(BIN)/ruff check geo tests benchmarks
 	$(BIN)/ruff format --check geo tests benchmarks
 	$(BIN)/mypy
+	npx --no-install eslint geo/maps/flashpoints.js
 
 format: install-test
 	$(BIN)/ruff format geo tests

@@ -74,16 +74,17 @@ def run_dask(folder: Path, out: Path, workers: int) -> dict:
     from distributed import Client, LocalCluster
 
     import geo
-    from geo.distributed import classify_to_parquet
+    from geo.distributed import map_to_parquet
 
     zones = geo.load_zones()
     with LocalCluster(
         n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster, Client(cluster) as client:  # fmt: skip
         t0 = time.perf_counter()
-        _, rows_written = classify_to_parquet(
-            folder, out, zones=zones, scheduler=cluster.scheduler_address
-        )
+        _, rows_written = map_to_parquet(
+            geo.classify, folder, out, prepared=geo.PreparedZones(zones),
+            scheduler=cluster.scheduler_address,
+        )  # fmt: skip
         seconds = time.perf_counter() - t0
         peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)
     return {"engine": "dask", "workers": workers, "rows": rows_written, "seconds": seconds,

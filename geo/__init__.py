@@ -3,6 +3,9 @@
 The public API:
 
 * :func:`load_zones`: a zone set (the bundled East Asia set by default);
+  :func:`save_zones` writes one, :func:`build_zones` builds one under a scenario;
+* :class:`PreparedZones`: a zone set with its index and coastlines, built once
+  and passed as ``prepared=`` to :func:`classify` and the queries;
 * :func:`load_incidents`: incident files, validated, with a rejects table;
 * :func:`locate`: position text (coordinates or "200 km west of X") to a point;
 * :func:`classify`: zone, claimants and distance to the coast for each incident;
@@ -20,15 +23,17 @@ from .errors import DataSourceError, FlashpointsError, InputError, ValidationErr
 from .incidents import load_incidents, rejects
 from .locate import Location, locate
 from .maps import incident_map, save_map, zones_map
+from .prepared import PreparedZones
 from .queries import near, summary, summary_chart, within_eez, zones_at
 from .zones import build as build_zones
-from .zones import load_zones
+from .zones import load_zones, save_zones
 
 __all__ = [
     "DataSourceError",
     "FlashpointsError",
     "InputError",
     "Location",
+    "PreparedZones",
     "ValidationError",
     "build_zones",
     "classify",
@@ -40,6 +45,7 @@ __all__ = [
     "near",
     "rejects",
     "save_map",
+    "save_zones",
     "summary",
     "summary_chart",
     "within_eez",

@@ -2,12 +2,19 @@
 
 :func:`classify` is the one place where points meet zones. It keeps every input
 row (same index, same order) and adds the columns listed in :data:`OUTPUT_COLUMNS`.
+It is a thin orchestrator over named steps: check the input, cut it in chunks,
+look up the zone of each point, measure distances to the coast and to the zone's
+edge, judge certainty from each incident's uncertainty, and (when the input has
+statements) compare what was said with the zone set. What is derived from the
+zone set (index, coastline, edges) comes from a :class:`~geo.prepared.PreparedZones`.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -15,16 +22,13 @@ import pandas as pd
 import shapely
 
 from . import settings
-from ._cache import derived
 from .antimeridian import split_antimeridian
-from .coast import Coastline
 from .errors import InputError
 from .geodesy import GEOD, geodesic_circle, m_to_nm
-from .index import NONE, OUTSIDE, ZoneIndex
-from .zones.load import load_zones
-from .zones.schema import ZONE_KINDS
+from .index import NONE, OUTSIDE
+from .prepared import PreparedZones, prepare
 
-__all__ = ["OUTPUT_COLUMNS", "classify"]
+__all__ = ["OUTPUT_COLUMNS", "classify", "is_classified"]
 
 log = logging.getLogger(__name__)
 
@@ -43,82 +47,180 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "claimant_shares",
 )
 
-#: Zone kinds that classify as something else: Marine Regions' overlapping-claim
-#: and joint-regime polygons are EEZ areas.
-_KIND_AS_CLASS = {"overlapping_claim": "eez", "joint_regime": "eez"}
-
-#: Zone kinds that are a state's waters for a statement such as "inside Japan's EEZ".
-_SEA_KINDS = tuple(k for k in ZONE_KINDS if k != "land")
+#: Columns copied from the zone a point is in.
+_ZONE_COLUMNS = ("zone_kind", "zone_name", "zone_id", "claimants", "sovereign")
 
 
-def _edge(zones: gpd.GeoDataFrame, zone_id: str) -> Coastline | None:
-    """Edge of a zone (by id; "" is the high seas: the edge of every zone) for distances."""
+def is_classified(frame: object) -> bool:
+    """Tell whether a frame carries the columns of :func:`classify`."""
+    return isinstance(frame, pd.DataFrame) and set(OUTPUT_COLUMNS) <= set(frame.columns)
 
-    def build() -> Coastline | None:
-        part = (
-            zones[zones["kind"] != "land"] if zone_id == "" else zones[zones["zone_id"] == zone_id]
+
+def require_classified(frame: object, *, caller: str) -> gpd.GeoDataFrame:
+    """Return ``frame`` if it is classified, else raise a clear :class:`InputError`."""
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise InputError(f"{caller} takes a GeoDataFrame from geo.classify, not {type(frame)}")
+    if not is_classified(frame):
+        missing = [c for c in OUTPUT_COLUMNS if c not in frame.columns]
+        raise InputError(
+            f"{caller} takes classified incidents (missing {', '.join(missing[:3])}...); "
+            "run geo.classify(incidents, zones) first"
         )
-        if part.empty:
-            return None
-        frame = gpd.GeoDataFrame(
-            {"sovereign": part["sovereign"].to_numpy()}, geometry=part.geometry.values, crs=4326
-        )
-        return Coastline(frame, rings="all")
-
-    return derived(zones, ("edge", zone_id), build)
+    return frame
 
 
-def _shares(zones: gpd.GeoDataFrame, point: shapely.Point, radius_km: float) -> str:
+def _is_parquet_source(obj: object) -> bool:
+    items = obj if isinstance(obj, (list, tuple)) else [obj]
+    return bool(items) and all(
+        isinstance(i, (str, Path)) and (str(i).endswith(".parquet") or Path(i).is_dir())
+        for i in items
+    )
+
+
+def _points(incidents: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Return the points in EPSG:4326 and a mask of rows that have one; check they are points."""
+    if incidents.crs is None:
+        raise InputError("incidents have no CRS; set one, e.g. gdf.set_crs(4326)")
+    pts = incidents.geometry.to_crs(4326).values
+    has = ~(shapely.is_missing(pts) | shapely.is_empty(pts))
+    if has.any() and not (shapely.get_type_id(pts[has]) == 0).all():
+        raise InputError("classify takes points; use centroids or representative points")
+    return np.asarray(pts, dtype=object), has
+
+
+def _in_chunks(
+    incidents: gpd.GeoDataFrame,
+    run: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame],
+    *,
+    progress: bool,
+) -> gpd.GeoDataFrame:
+    """Run ``run`` on consecutive slices of at most CLASSIFY_CHUNK_POINTS rows; concatenate."""
+    size = settings.CLASSIFY_CHUNK_POINTS
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(incidents), unit="pt", desc="classify", disable=None)
+    parts = []
+    for start in range(0, len(incidents), size):
+        parts.append(run(incidents.iloc[start : start + size]))
+        if bar is not None:
+            bar.update(len(parts[-1]))
+    if bar is not None:
+        bar.close()
+    out = gpd.GeoDataFrame(pd.concat(parts), crs=incidents.crs)
+    out.attrs = dict(incidents.attrs)
+    return out
+
+
+def _zone_of(
+    prepared: PreparedZones, pts: np.ndarray, has: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Zone columns per row (empty where none), and the rows inside the coverage."""
+    n = len(pts)
+    cols = {name: np.full(n, "", dtype=object) for name in _ZONE_COLUMNS}
+    idx = np.flatnonzero(has)
+    found = prepared.index.lookup(shapely.get_x(pts[idx]), shapely.get_y(pts[idx]))
+    cols["zone_kind"][idx[found == OUTSIDE]] = "outside_coverage"
+    cols["zone_kind"][idx[found == NONE]] = "high_seas"
+    in_zone = found >= 0
+    rows, zi = idx[in_zone], found[in_zone]
+    for name, values in prepared.columns().items():
+        cols[name][rows] = values[zi]
+    return cols, idx[found != OUTSIDE]
+
+
+def _coast_distance(
+    prepared: PreparedZones, pts: np.ndarray, has: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Geodesic distance to the nearest coast (nm) and whose coast it is."""
+    n = len(pts)
+    dist_nm, state = np.full(n, np.nan), np.full(n, "", dtype=object)
+    coast = prepared.coastline
+    idx = np.flatnonzero(has)
+    if coast is not None and len(idx):
+        d_m, st = coast.distance_m(shapely.get_x(pts[idx]), shapely.get_y(pts[idx]))
+        dist_nm[idx], state[idx] = m_to_nm(d_m), st
+    return dist_nm, state
+
+
+def _edge_distance(
+    prepared: PreparedZones, pts: np.ndarray, zone_id: np.ndarray, covered: np.ndarray
+) -> np.ndarray:
+    """Geodesic distance (nm) to the edge of the zone each point is in (high seas: any zone)."""
+    edge_nm = np.full(len(pts), np.nan)
+    for zid in pd.unique(zone_id[covered]):
+        rows = covered[zone_id[covered] == zid]
+        edge = prepared.edge(str(zid))
+        if edge is not None:
+            d_m, _ = edge.distance_m(shapely.get_x(pts[rows]), shapely.get_y(pts[rows]))
+            edge_nm[rows] = m_to_nm(d_m)
+    return edge_nm
+
+
+def _uncertainty_km(incidents: pd.DataFrame) -> np.ndarray:
+    """Each row's ``uncertainty_km`` (0 where missing or not a number)."""
+    if "uncertainty_km" not in incidents:
+        return np.zeros(len(incidents))
+    values = pd.to_numeric(incidents["uncertainty_km"], errors="coerce").to_numpy(dtype=float)
+    return np.nan_to_num(values, nan=0.0)
+
+
+def _certainty(unc_km: np.ndarray, edge_nm: np.ndarray) -> np.ndarray:
+    """``borderline`` where the uncertainty reaches the zone's edge, else ``certain``."""
+    close = unc_km * 1000.0 >= edge_nm * settings.NM_M
+    certainty = np.where(close, "borderline", "certain").astype(object)
+    certainty[np.isnan(edge_nm)] = ""
+    return certainty
+
+
+def _area_m2(geom: shapely.Geometry) -> float:
+    return abs(float(GEOD.geometry_area_perimeter(geom)[0]))
+
+
+def _shares(prepared: PreparedZones, point: shapely.Point, radius_km: float) -> str:
     """Share of the uncertainty disc in each claimant set, e.g. "JPN 0.62; RUS 0.38".
 
     The disc is cut against the zone index's pieces (at most 256 vertices each),
     not the whole zones: a region-wide land multipolygon would make every
-    intersection slow. Areas are geodesic (pyproj's ``Geod``).
+    intersection slow. Areas are geodesic (pyproj's ``Geod``). Discs that run
+    past 180° are split, so both sides meet the zones there.
     """
-    # Discs that run past 180° are split, so both sides meet the zones there.
     disc = split_antimeridian(geodesic_circle(point.x, point.y, radius_km * 1000.0, n=64))
-
-    def area_m2(geom: shapely.Geometry) -> float:
-        return abs(float(GEOD.geometry_area_perimeter(geom)[0]))  # geodesic area
-
-    total = area_m2(disc)
-    index = _index(zones)
+    total = _area_m2(disc)
+    index, zones = prepared.index, prepared.zones
     hits = index.tree.query(disc, predicate="intersects")
     found: dict[str, float] = {}
-    covered = 0.0
-    for piece, j in zip(
-        shapely.intersection(disc, index.pieces[hits]), index.piece_zone[hits], strict=True
-    ):
+    pieces = shapely.intersection(disc, index.pieces[hits])
+    for piece, j in zip(pieces, index.piece_zone[hits], strict=True):
         if piece.is_empty:
             continue
         label = zones["claimants"].iloc[j] or zones["kind"].iloc[j]
         if zones["kind"].iloc[j] == "land":
             label = f"{label} land"
-        a = area_m2(piece)
-        found[label] = found.get(label, 0.0) + a
-        covered += a
-    rest = max(total - covered, 0.0)
+        found[label] = found.get(label, 0.0) + _area_m2(piece)
+    rest = max(total - sum(found.values()), 0.0)
     if rest / total > 0.005:
         found["high seas or outside coverage"] = rest
     ranked = sorted(found.items(), key=lambda kv: -kv[1])
     return "; ".join(f"{k} {v / total:.2f}" for k, v in ranked)
 
 
-def _claimed_waters(zones: gpd.GeoDataFrame, state: str) -> tuple[shapely.Geometry, Coastline]:
-    """Return the sea a state claims in a zone set, and its edge ready for distances."""
+def _claimant_shares(
+    prepared: PreparedZones, pts: np.ndarray, certainty: np.ndarray, unc_km: np.ndarray
+) -> np.ndarray:
+    """Shares of the uncertainty disc for borderline rows.
 
-    def build() -> tuple[shapely.Geometry, Coastline]:
-        mine = zones["claimants"].str.split("/").map(lambda c: state in c)
-        sea = zones[zones["kind"].isin(_SEA_KINDS) & mine]
-        area = shapely.union_all(sea.geometry.values)
-        frame = gpd.GeoDataFrame({"sovereign": [state]}, geometry=[area], crs=4326)
-        return area, Coastline(frame, rings="all")
-
-    return derived(zones, ("claimed", state), build)
+    A point exactly on an edge with no uncertainty is borderline but has no disc.
+    """
+    shares = np.full(len(pts), "", dtype=object)
+    for i in np.flatnonzero((certainty == "borderline") & (unc_km > 0)):
+        shares[i] = _shares(prepared, pts[i], float(unc_km[i]))
+    return shares
 
 
 def _statement_check(
-    out: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, pts: np.ndarray, state: str
+    out: gpd.GeoDataFrame, prepared: PreparedZones, pts: np.ndarray, state: str
 ) -> pd.Series:
     """Compare ``statement_eez`` (inside/outside) with the zone set: agree/disagree/borderline."""
     said = out["statement_eez"].fillna("").astype(str).str.strip().str.lower()
@@ -130,44 +232,59 @@ def _statement_check(
     )
     if not len(todo):
         return check
-    area, edge = _claimed_waters(zones, state)
+    area, edge = prepared.claimed_waters(state)
     inside = shapely.covers(area, pts[todo])
     d_m, _ = edge.distance_m(shapely.get_x(pts[todo]), shapely.get_y(pts[todo]))
-    unc_km = (
-        out["uncertainty_km"].to_numpy(dtype=float)[todo]
-        if "uncertainty_km" in out
-        else np.zeros(len(todo))
-    )
     agree = inside == (said.to_numpy()[todo] == "inside")
     verdict = np.where(agree, "agree", "disagree").astype(object)
-    verdict[np.nan_to_num(unc_km, nan=0.0) * 1000.0 >= d_m] = "borderline"
+    verdict[_uncertainty_km(out.iloc[todo]) * 1000.0 >= d_m] = "borderline"
     check.iloc[todo] = verdict
     return check
 
 
-def _coastline(zones: gpd.GeoDataFrame) -> Coastline | None:
-    land = zones[zones["kind"] == "land"]
-    if land.empty:
-        return None
-    return derived(zones, "coast", lambda: Coastline(land))
+def _classify_frame(
+    incidents: gpd.GeoDataFrame, prepared: PreparedZones, *, statement_state: str
+) -> gpd.GeoDataFrame:
+    """Classify one in-memory frame (at most one chunk) against a prepared zone set."""
+    pts, has = _points(incidents)
+    cols, covered = _zone_of(prepared, pts, has)
+    coast_nm, coast_state = _coast_distance(prepared, pts, has)
+    edge_nm = _edge_distance(prepared, pts, cols["zone_id"], covered)
+    unc_km = _uncertainty_km(incidents)
+    certainty = _certainty(unc_km, edge_nm)
+    out = incidents.copy()
+    out["zone_kind"] = pd.Series(cols["zone_kind"], index=out.index).replace("", pd.NA)
+    out["zone_name"] = cols["zone_name"]
+    out["zone_id"] = cols["zone_id"]
+    out["claimants"] = cols["claimants"]
+    out["disputed"] = pd.Series(cols["claimants"], index=out.index).str.contains("/", regex=False)
+    out["sovereign"] = cols["sovereign"]
+    out["distance_to_coast_nm"] = coast_nm
+    out["nearest_coast_state"] = coast_state
+    out["distance_to_boundary_nm"] = edge_nm
+    out["certainty"] = certainty
+    out["claimant_shares"] = _claimant_shares(prepared, pts, certainty, unc_km)
+    if "statement_eez" in out:
+        out["statement_check"] = _statement_check(out, prepared, pts, statement_state)
+    if (~has).any():
+        log.warning("%d incidents have no position; their zone columns are empty", (~has).sum())
+    return out
 
 
-def _index(zones: gpd.GeoDataFrame) -> ZoneIndex:
-    return derived(zones, "index", lambda: ZoneIndex(zones))
+def _classify_dask(incidents: Any, prepared: PreparedZones, *, statement_state: str) -> Any:
+    from .distributed import is_dask_frame, map_prepared, read_positions
 
-
-def _is_parquet_source(obj: object) -> bool:
-    items = obj if isinstance(obj, (list, tuple)) else [obj]
-    return bool(items) and all(
-        isinstance(i, (str, Path)) and (str(i).endswith(".parquet") or Path(i).is_dir())
-        for i in items
-    )
+    frame = incidents if is_dask_frame(incidents) else read_positions(incidents)
+    if frame.crs is None:
+        raise InputError("incidents have no CRS; set one, e.g. ddf.set_crs(4326)")
+    return map_prepared(classify, frame, prepared, statement_state=statement_state)
 
 
 def classify(
     incidents: gpd.GeoDataFrame,
-    zones: gpd.GeoDataFrame | None = None,
+    zones: gpd.GeoDataFrame | PreparedZones | None = None,
     *,
+    prepared: PreparedZones | None = None,
     statement_state: str = "JPN",
     progress: bool = False,
 ) -> gpd.GeoDataFrame:
@@ -180,8 +297,13 @@ def classify(
         and get empty answers. A ``dask_geopandas.GeoDataFrame``, or GeoParquet
         paths (a glob, a folder or a list), is classified lazily on Dask and a lazy
         frame is returned (see :mod:`geo.distributed`; needs the ``dask`` extra).
-    zones : geopandas.GeoDataFrame, optional
-        A zone set from :func:`geo.load_zones`; by default the bundled one.
+    zones : geopandas.GeoDataFrame or PreparedZones, optional
+        A zone set from :func:`geo.load_zones` or :func:`geo.build_zones`; by
+        default the bundled one. A frame is prepared for this call only: to
+        classify several batches against one set, pass ``prepared=``.
+    prepared : PreparedZones, optional
+        The zone set with its index and coastlines, built once and reused
+        (:class:`geo.PreparedZones`).
     statement_state : str, default "JPN"
         Whose EEZ a ``statement_eez`` column (``inside``/``outside``, as official
         statements say) is about.
@@ -222,106 +344,19 @@ def classify(
     >>> row.zone_kind, row.claimants, bool(row.disputed)
     ('territorial_sea', 'CHN/JPN/TWN', True)
     """
+    ready = prepare(zones, prepared)
     if not isinstance(incidents, gpd.GeoDataFrame):
-        from .distributed import classify_dask, is_dask_frame
+        from .distributed import is_dask_frame
 
         if is_dask_frame(incidents) or _is_parquet_source(incidents):
-            zones = load_zones() if zones is None else zones
-            return classify_dask(incidents, zones, statement_state=statement_state)
+            return _classify_dask(incidents, ready, statement_state=statement_state)
         raise InputError("classify expects a GeoDataFrame of points (see geo.load_incidents)")
-    if incidents.crs is None:
-        raise InputError("incidents have no CRS; set one, e.g. gdf.set_crs(4326)")
-    zones = load_zones() if zones is None else zones
-    size = settings.CLASSIFY_CHUNK_POINTS
-    if len(incidents) > size:
+    _points(incidents.iloc[:0])  # CRS check before any work
+
+    def run(chunk: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        return _classify_frame(chunk, ready, statement_state=statement_state)
+
+    if len(incidents) > settings.CLASSIFY_CHUNK_POINTS:
         # Bounded memory: the distance computations hold several arrays per point.
-        starts = range(0, len(incidents), size)
-        bar = None
-        if progress:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=len(incidents), unit="pt", desc="classify", disable=None)
-        parts = []
-        for s in starts:
-            parts.append(
-                classify(incidents.iloc[s : s + size], zones, statement_state=statement_state)
-            )
-            if bar is not None:
-                bar.update(len(parts[-1]))
-        if bar is not None:
-            bar.close()
-        out = gpd.GeoDataFrame(pd.concat(parts), crs=incidents.crs)
-        out.attrs = dict(incidents.attrs)
-        return out
-    pts = incidents.geometry.to_crs(4326).values
-    has = ~(shapely.is_missing(pts) | shapely.is_empty(pts))
-    if has.any() and not (shapely.get_type_id(pts[has]) == 0).all():
-        raise InputError("classify takes points; use centroids or representative points")
-
-    n = len(incidents)
-    kind = np.full(n, "", dtype=object)
-    zone_name = np.full(n, "", dtype=object)
-    zone_id = np.full(n, "", dtype=object)
-    claimants = np.full(n, "", dtype=object)
-    sovereign = np.full(n, "", dtype=object)
-
-    idx = np.flatnonzero(has)
-    found = _index(zones).lookup(shapely.get_x(pts[idx]), shapely.get_y(pts[idx]))
-    kind[idx[found == OUTSIDE]] = "outside_coverage"
-    kind[idx[found == NONE]] = "high_seas"
-    covered = idx[found != OUTSIDE]
-    in_zone = found >= 0
-    rows, zi = idx[in_zone], found[in_zone]
-    if len(rows):
-        kind[rows] = zones["kind"].map(lambda k: _KIND_AS_CLASS.get(k, k)).to_numpy()[zi]
-        zone_name[rows] = zones["name"].to_numpy()[zi]
-        zone_id[rows] = zones["zone_id"].to_numpy()[zi]
-        claimants[rows] = zones["claimants"].to_numpy()[zi]
-        sovereign[rows] = zones["sovereign"].to_numpy()[zi]
-
-    dist_nm = np.full(n, np.nan)
-    coast_state = np.full(n, "", dtype=object)
-    coast = _coastline(zones)
-    if coast is not None and len(idx):
-        d_m, st = coast.distance_m(shapely.get_x(pts[idx]), shapely.get_y(pts[idx]))
-        dist_nm[idx] = m_to_nm(d_m)
-        coast_state[idx] = st
-
-    out = incidents.copy()
-    out["zone_kind"] = pd.Series(kind, index=out.index).replace("", pd.NA)
-    out["zone_name"] = zone_name
-    out["zone_id"] = zone_id
-    out["claimants"] = claimants
-    out["disputed"] = pd.Series(claimants, index=out.index).str.contains("/", regex=False)
-    out["sovereign"] = sovereign
-    out["distance_to_coast_nm"] = dist_nm
-    out["nearest_coast_state"] = coast_state
-    edge_nm = np.full(n, np.nan)
-    for zid in pd.unique(zone_id[covered]):
-        rows_z = covered[zone_id[covered] == zid]
-        edge = _edge(zones, str(zid))
-        if edge is not None:
-            d_m, _ = edge.distance_m(shapely.get_x(pts[rows_z]), shapely.get_y(pts[rows_z]))
-            edge_nm[rows_z] = m_to_nm(d_m)
-    out["distance_to_boundary_nm"] = edge_nm
-    unc_km = (
-        pd.to_numeric(out["uncertainty_km"], errors="coerce").to_numpy(dtype=float)
-        if "uncertainty_km" in out
-        else np.zeros(n)
-    )
-    close = np.nan_to_num(unc_km, nan=0.0) * 1000.0 >= edge_nm * 1852.0
-    certainty = np.where(close, "borderline", "certain").astype(object)
-    certainty[np.isnan(edge_nm)] = ""
-    out["certainty"] = certainty
-    shares = np.full(n, "", dtype=object)
-    # A point exactly on an edge with no uncertainty is borderline but has no disc.
-    for i in np.flatnonzero((certainty == "borderline") & (np.nan_to_num(unc_km) > 0)):
-        shares[i] = _shares(zones, pts[i], float(unc_km[i]))
-    out["claimant_shares"] = shares
-    if "statement_eez" in out:
-        out["statement_check"] = _statement_check(out, zones, pts, statement_state)
-    if (~has).any():
-        log.warning(
-            "%d incidents have no position; their zone columns are empty", int((~has).sum())
-        )
-    return out
+        return _in_chunks(incidents, run, progress=progress)
+    return run(incidents)

@@ -102,19 +102,20 @@ def _cmd_assets_fetch(args: argparse.Namespace) -> int:
 def _cmd_classify(args: argparse.Namespace) -> int:
     from .classify import classify
     from .io import write_frame
+    from .prepared import PreparedZones
     from .zones import load_zones
 
-    zones = load_zones(args.zones)
+    prepared = PreparedZones(load_zones(args.zones))
     if args.engine == "dask":
-        from .distributed import classify_to_parquet, quiet_dask_logs
+        from .distributed import map_to_parquet, quiet_dask_logs
 
         if not args.verbose:
             quiet_dask_logs()
-
-        rows_read, rows_written = classify_to_parquet(
+        rows_read, rows_written = map_to_parquet(
+            classify,
             args.files,
             args.output,
-            zones=zones,
+            prepared=prepared,
             scheduler=args.scheduler,
             n_workers=args.workers,
             progress=not args.no_progress,
@@ -124,7 +125,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     if args.scheduler:
         raise InputError("--scheduler needs --engine dask")
     incidents = _load_many(args.files, skip_invalid=args.skip_invalid)
-    classified = classify(incidents, zones, progress=not args.no_progress)
+    classified = classify(incidents, prepared=prepared, progress=not args.no_progress)
     write_frame(classified, args.output)
     print(_summary(classified))
     print(f"{len(classified)} incidents classified; written to {args.output}")
@@ -182,9 +183,8 @@ def _parse_claims(items: Sequence[str]) -> dict[str, str]:
 def _cmd_zones_build(args: argparse.Namespace) -> int:
     import shapely
 
-    from .io import atomic_path
+    from .zones import save_zones
     from .zones.builder import build
-    from .zones.load import coverage_path
 
     zones = build(
         land=args.land,
@@ -193,12 +193,7 @@ def _cmd_zones_build(args: argparse.Namespace) -> int:
         spacing_m=args.spacing_m,
         progress=not args.no_progress,
     )
-    out = Path(args.output)
-    with atomic_path(out) as tmp:
-        zones.to_file(tmp, driver="GeoJSON", engine="pyogrio", COORDINATE_PRECISION=6)
-    cover = gpd.GeoDataFrame(geometry=[zones.attrs["coverage"]], crs=settings.DEFAULT_CRS)
-    with atomic_path(coverage_path(out)) as tmp:
-        cover.to_file(tmp, driver="GeoJSON", engine="pyogrio")
+    out = save_zones(zones, args.output)
     n_vertices = int(shapely.get_num_coordinates(zones.geometry.values).sum())
     print(f"{len(zones)} zones ({n_vertices} vertices) written to {out}")
     return 0

@@ -83,6 +83,24 @@ def _approx_m(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     return sigma * np.sqrt((m_radius**2 * t_north**2 + n_radius**2 * t_east**2) / h2)
 
 
+def _lines(geoms: np.ndarray, owners: np.ndarray, rings: str) -> tuple[np.ndarray, np.ndarray]:
+    """Lines to measure to, and the owner of each: polygon rings, or lines as they are."""
+    parts, part_idx = shapely.get_parts(geoms, return_index=True)
+    own = np.asarray(owners, dtype=object)[part_idx]
+    type_id = shapely.get_type_id(parts)
+    polygonal, linear = type_id == 3, (type_id == 1) | (type_id == 2)
+    lines, line_own = [parts[linear]], [own[linear]]
+    polys = parts[polygonal]
+    if rings == "all":
+        ring_geoms, ring_idx = shapely.get_rings(polys, return_index=True)
+        lines.append(ring_geoms)
+        line_own.append(own[polygonal][ring_idx])
+    else:
+        lines.append(shapely.get_exterior_ring(polys))
+        line_own.append(own[polygonal])
+    return np.concatenate(lines), np.concatenate(line_own)
+
+
 class Coastline:
     """A coastline ready for distance queries.
 
@@ -110,19 +128,46 @@ class Coastline:
         self, land: gpd.GeoDataFrame, *, segment_m: float = 2000.0, rings: str = "exterior"
     ):
         land = land.to_crs(4326)
-        parts = shapely.get_parts(land.geometry.values, return_index=True)
-        owner_of_part = land["sovereign"].to_numpy()[parts[1]]
-        if rings == "all":
-            ring_geoms, ring_idx = shapely.get_rings(parts[0], return_index=True)
-            rings_arr, owner_of_part = ring_geoms, owner_of_part[ring_idx]
-        else:
-            rings_arr = shapely.get_exterior_ring(parts[0])
-        ring_lines = shapely.segmentize(rings_arr, segment_m / 111_320.0)
+        self._setup(*_lines(land.geometry.values, land["sovereign"].to_numpy(), rings), segment_m)
+
+    @classmethod
+    def from_geometries(
+        cls, geoms: object, owners: object = None, *, segment_m: float = 2000.0
+    ) -> Coastline:
+        """Return the edges of any geometries (lon/lat), ready for distance queries.
+
+        Polygons contribute every ring (holes too: the edge of an area), lines
+        themselves.
+
+        Parameters
+        ----------
+        geoms : array-like of shapely geometries
+            In EPSG:4326.
+        owners : array-like of str, optional
+            The state of each geometry (returned by :meth:`distance_m`); "" by default.
+        segment_m : float, default 2000.0
+            Longest segment.
+
+        Examples
+        --------
+        >>> import shapely
+        >>> edge = Coastline.from_geometries([shapely.LineString([(0, 0), (0, 1)])])
+        >>> round(float(edge.distance_m([1.0], [0.5])[0][0]) / 1000, 1)
+        111.3
+        """
+        arr = np.asarray(geoms, dtype=object)
+        own = np.full(len(arr), "", dtype=object) if owners is None else np.asarray(owners)
+        out = cls.__new__(cls)
+        out._setup(*_lines(arr, own, "all"), segment_m)
+        return out
+
+    def _setup(self, lines: np.ndarray, owners: np.ndarray, segment_m: float) -> None:
+        ring_lines = shapely.segmentize(lines, segment_m / 111_320.0)
         coords, ring_idx = shapely.get_coordinates(ring_lines, return_index=True)
         same = ring_idx[1:] == ring_idx[:-1]
         self.start = coords[:-1][same]
         self.end = coords[1:][same]
-        self.state = owner_of_part[ring_idx[:-1][same]]
+        self.state = owners[ring_idx[:-1][same]]
         self._a = unit_vectors(self.start[:, 0], self.start[:, 1])
         self._b = unit_vectors(self.end[:, 0], self.end[:, 1])
         normal = np.cross(self._a, self._b)

@@ -1,34 +1,36 @@
-"""Classification on a Dask cluster (optional: ``pip install flashpoints[dask]``).
+"""Frame functions on a Dask cluster (optional: ``pip install flashpoints[dask]``).
 
 :func:`geo.classify` hands a ``dask_geopandas.GeoDataFrame`` (or GeoParquet paths)
-to :func:`classify_dask`, which returns a lazy frame with exactly the columns and
-answers of the in-memory path: each partition goes through the same
-:func:`geo.classify.classify`. The zone set travels to each worker once: with a
-``distributed`` client it is scattered to every worker (``broadcast=True``) before
-the tasks are built; without one it is a single key of the task graph. Each worker
-process builds its zone index and coastlines once and keeps them (see
-:mod:`geo._cache`). Every input row comes out, high seas and outside coverage
-included.
+to :func:`map_prepared`, which returns a lazy frame with exactly the columns and
+answers of the in-memory path: each partition goes through the same function.
+The prepared zone set (:class:`geo.PreparedZones`) travels to each worker once:
+with a ``distributed`` client it is scattered to every worker (``broadcast=True``)
+before the tasks are built; without one it is a single key of the task graph. A
+worker keeps the object it received, so the index and coastlines it builds on
+first use serve every later task. Every input row comes out, high seas and outside
+coverage included.
 
-Nothing in the package imports this module unless Dask input is given.
+This module knows nothing of classification: it runs any function
+``func(frame, prepared, **options) -> frame``. Nothing in the package imports it
+unless Dask input is given.
 """
 
 from __future__ import annotations
 
 import glob
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 
-from .errors import InputError
+from .errors import DataSourceError, InputError
 
 __all__ = [
-    "classify_dask",
-    "classify_to_parquet",
     "is_dask_frame",
+    "map_prepared",
+    "map_to_parquet",
     "quiet_dask_logs",
     "read_positions",
 ]
@@ -100,55 +102,49 @@ def _client() -> Any:
         return None
 
 
-def classify_dask(
-    incidents: Any,
-    zones: gpd.GeoDataFrame,
-    *,
-    statement_state: str = "JPN",
-) -> Any:
-    """Classify a dask-geopandas frame lazily, partition by partition.
+#: A function mapped over partitions: ``func(frame, prepared, **options) -> frame``.
+FrameFunc = Callable[..., gpd.GeoDataFrame]
+
+
+def map_prepared(func: FrameFunc, frame: Any, prepared: Any, **options: Any) -> Any:
+    """Map ``func(partition, prepared, **options)`` lazily over a dask-geopandas frame.
 
     Parameters
     ----------
-    incidents : dask_geopandas.GeoDataFrame, or GeoParquet path(s) or glob
-        Points (any CRS).
-    zones : geopandas.GeoDataFrame
-        A zone set (in memory: it is sent to the workers once).
-    statement_state : str, default "JPN"
-        As in :func:`geo.classify`.
+    func : callable
+        Takes a GeoDataFrame and the prepared zone set, returns a GeoDataFrame
+        (e.g. :func:`geo.classify`). It must be importable by name (workers
+        unpickle it).
+    frame : dask_geopandas.GeoDataFrame
+        The input, with a CRS.
+    prepared : geo.PreparedZones
+        Sent to each worker once.
+    **options
+        Passed to ``func``.
 
     Returns
     -------
     dask_geopandas.GeoDataFrame
-        Lazy; same partitions and rows as the input, plus the columns of
-        :data:`geo.classify.OUTPUT_COLUMNS`.
+        Lazy; same partitions and rows as the input.
     """
     _require_dask()
-    if not is_dask_frame(incidents):
-        incidents = read_positions(incidents)
-    if incidents.crs is None:
-        raise InputError("incidents have no CRS; set one, e.g. ddf.set_crs(4326)")
-    from .classify import classify
-
-    meta = classify(incidents._meta, zones, statement_state=statement_state)
+    meta = func(frame._meta, prepared, **options)
     client = _client()
     if client is not None:
         # One copy per worker, sent now, instead of one per task.
-        zones_arg: Any = client.scatter(zones, broadcast=True, hash=False)
+        shared: Any = client.scatter(prepared, broadcast=True, hash=False)
         log.info("zone set scattered to %d workers", len(client.scheduler_info()["workers"]))
     else:
         import dask
 
-        zones_arg = dask.delayed(zones, pure=True)
-    return incidents.map_partitions(
-        classify, zones_arg, statement_state=statement_state, meta=meta, align_dataframes=False
-    )
+        shared = dask.delayed(prepared, pure=True)
+    return frame.map_partitions(func, shared, **options, meta=meta, align_dataframes=False)
 
 
 def _write_partition(
     part: gpd.GeoDataFrame, folder: str, partition_info: dict | None = None
 ) -> Any:
-    """Write one classified partition as GeoParquet; return its row count."""
+    """Write one partition as GeoParquet; return its row count."""
     import pandas as pd
 
     number = partition_info["number"] if partition_info else 0
@@ -162,26 +158,79 @@ def _parquet_rows(paths: Sequence[str]) -> int:
     return sum(pq.ParquetFile(p).metadata.num_rows for p in paths)
 
 
-def classify_to_parquet(
+def _check_output_folder(out_dir: Path) -> None:
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise InputError(f"{out_dir} exists; remove it or choose another output folder")
+
+
+def _local_cluster(n_workers: int | None) -> Any:
+    from distributed import LocalCluster
+
+    from . import settings
+
+    return LocalCluster(
+        n_workers=n_workers or settings.workers(),
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+    )
+
+
+def _run_to_folder(
+    func: FrameFunc, paths: list[str], tmp: Path, *, prepared: Any, progress: bool, client: Any
+) -> int:
+    """Map ``func`` over the files; each task writes its partition into ``tmp``.
+
+    Returns the row count the tasks reported (only counts come back, not frames).
+    """
+    from distributed import progress as dask_progress
+
+    frame = map_prepared(func, read_positions(paths), prepared)
+    tmp.mkdir(parents=True)
+    counts = frame.map_partitions(_write_partition, str(tmp), meta=("rows", "int64"))
+    job = client.compute(counts)
+    if progress:
+        dask_progress(job)
+    return int(job.result().sum())
+
+
+def _publish(tmp: Path, out_dir: Path, *, rows_read: int, reported: int) -> int:
+    """Check the written files hold every row; rename the folder into place."""
+    rows_written = _parquet_rows(sorted(str(p) for p in tmp.glob("*.parquet")))
+    if not rows_written == reported == rows_read:
+        raise DataSourceError(
+            f"wrote {rows_written} rows ({reported} reported) but read {rows_read}; "
+            "output discarded"
+        )
+    if out_dir.exists():
+        out_dir.rmdir()
+    tmp.rename(out_dir)
+    return rows_written
+
+
+def map_to_parquet(
+    func: FrameFunc,
     source: str | Path | Sequence[str | Path],
     output: str | Path,
     *,
-    zones: gpd.GeoDataFrame,
+    prepared: Any,
     scheduler: str | None = None,
     n_workers: int | None = None,
     progress: bool = False,
 ) -> tuple[int, int]:
-    """Classify GeoParquet files on a Dask cluster and write partitioned GeoParquet.
+    """Run ``func`` over GeoParquet files on a Dask cluster; write partitioned GeoParquet.
 
     Parameters
     ----------
+    func : callable
+        ``func(frame, prepared) -> frame``, e.g. :func:`geo.classify`.
     source : path, glob, folder or list of them
         GeoParquet input.
     output : path
         Folder to create (it must not exist, or be empty); written in a
         temporary folder beside it and renamed into place when complete.
-    zones : geopandas.GeoDataFrame
-        Zone set.
+    prepared : geo.PreparedZones
+        The prepared zone set.
     scheduler : str, optional
         Address of a running ``distributed`` scheduler (``tcp://host:8786``); by
         default a local cluster of ``n_workers`` processes is started.
@@ -203,47 +252,20 @@ def classify_to_parquet(
     import shutil
     import uuid
 
-    from distributed import Client, LocalCluster
-    from distributed import progress as dask_progress
-
-    from . import settings
-    from .errors import DataSourceError
+    from distributed import Client
 
     paths = _paths(source)
     out_dir = Path(output)
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise InputError(f"{out_dir} exists; remove it or choose another output folder")
+    _check_output_folder(out_dir)
     rows_read = _parquet_rows(paths)
     tmp = out_dir.parent / f".{out_dir.name}.tmp-{uuid.uuid4().hex[:8]}"
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=n_workers or settings.workers(),
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-        )
+    cluster = _local_cluster(n_workers) if scheduler is None else None
     try:
         with Client(scheduler or cluster) as client:
-            frame = classify_dask(read_positions(paths), zones)
-            # Each task classifies a partition and writes it (geopandas writes the
-            # GeoParquet metadata); only row counts come back.
-            tmp.mkdir(parents=True)
-            counts = frame.map_partitions(_write_partition, str(tmp), meta=("rows", "int64"))
-            job = client.compute(counts)
-            if progress:
-                dask_progress(job)
-            reported = int(job.result().sum())
-        written = sorted(str(p) for p in tmp.glob("*.parquet"))
-        rows_written = _parquet_rows(written)
-        if not rows_written == reported == rows_read:
-            raise DataSourceError(
-                f"wrote {rows_written} rows ({reported} reported) but read {rows_read}; "
-                "output discarded"
+            reported = _run_to_folder(
+                func, paths, tmp, prepared=prepared, progress=progress, client=client
             )
-        if out_dir.exists():
-            out_dir.rmdir()
-        tmp.rename(out_dir)
+        rows_written = _publish(tmp, out_dir, rows_read=rows_read, reported=reported)
     finally:
         if cluster is not None:
             cluster.close()

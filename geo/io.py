@@ -1,22 +1,140 @@
-"""Write results atomically: to a temporary file next to the target, then rename.
+"""Reading, writing and downloading: every file and network access goes through here.
 
-A crash or a full disk never leaves a half-written output under the final name.
+* :func:`read_vector`, :func:`vector_fields`: one reader for vector files
+  (GeoPackage, shapefile, a .zip holding one, GeoJSON, GeoParquet) with one
+  error message for unreadable files; .zip archives are opened by pyogrio
+  (GDAL's ``/vsizip/``).
+* :func:`atomic_path`, :func:`write_text`, :func:`write_frame`: writes go to a
+  temporary file next to the target, then a rename, so a crash or a full disk
+  never leaves a half-written output under the final name.
+* :func:`download`: one downloader, with retries and backoff on network errors,
+  time-outs and HTTP 5xx, a check of the body before it is kept, and an atomic
+  write into the cache.
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.client
+import logging
 import os
 import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 
-from .errors import InputError
+from . import settings
+from .errors import DataSourceError, InputError
 
-__all__ = ["OUTPUT_FORMATS", "atomic_path", "write_frame", "write_text"]
+__all__ = [
+    "OUTPUT_FORMATS",
+    "BadDownload",
+    "atomic_path",
+    "download",
+    "read_vector",
+    "vector_fields",
+    "write_frame",
+    "write_text",
+]
+
+log = logging.getLogger(__name__)
+
+#: Datasets looked for inside a .zip archive.
+_ZIPPED_DATASETS = (".shp", ".gpkg", ".geojson")
+
+
+def _unreadable(path: str | Path, exc: Exception, what: str) -> InputError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return InputError(f"cannot read {what}: {first}", source=str(path))
+
+
+def _must_exist(path: str | Path) -> None:
+    """Raise InputError for a missing file (``archive.zip!member``: the archive)."""
+    if not Path(str(path).split("!", 1)[0]).exists():
+        raise InputError("no such file", source=str(path))
+
+
+def _source(path: str | Path) -> str:
+    """Return what pyogrio should open: the path, or for a .zip its first dataset.
+
+    A .zip whose dataset sits in a sub-folder (as Marine Regions ships them) is
+    named ``archive.zip!folder/file.shp``: pyogrio turns that into GDAL's
+    ``/vsizip/`` path.
+    """
+    text = str(path)
+    if not text.lower().endswith(".zip"):
+        return text
+    try:
+        with zipfile.ZipFile(text) as zf:
+            names = [n for n in zf.namelist() if n.lower().endswith(_ZIPPED_DATASETS)]
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"not a zip file ({exc})", source=text) from exc
+    if not names:
+        raise InputError("the zip file holds no .shp, .gpkg or .geojson", source=text)
+    return f"{text}!{names[0]}"
+
+
+def vector_fields(path: str | Path, *, what: str = "the file") -> list[str]:
+    """Return the attribute field names of a vector file (without reading its features).
+
+    Raises
+    ------
+    geo.errors.InputError
+        When the file is missing or unreadable (``what`` names it in the message).
+    """
+    _must_exist(path)
+    try:
+        return list(pyogrio.read_info(_source(path))["fields"])
+    except InputError:
+        raise
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        raise _unreadable(path, exc, what) from exc
+
+
+def read_vector(
+    path: str | Path,
+    *,
+    bbox: tuple[float, float, float, float] | None = None,
+    columns: list[str] | None = None,
+    what: str = "the file",
+) -> gpd.GeoDataFrame:
+    """Read a vector file into a GeoDataFrame.
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoPackage, shapefile, a .zip holding one, GeoJSON, or (Geo)Parquet.
+    bbox : tuple of float, optional
+        (west, south, east, north) in the file's CRS: read only features that
+        intersect it (a spatial filter in GDAL, so a world file is not read whole).
+    columns : list of str, optional
+        Read only these attribute columns.
+    what : str, default "the file"
+        What the file is, for the error message ("cannot read zones: ...").
+
+    Raises
+    ------
+    geo.errors.InputError
+        When the file is missing or unreadable.
+    """
+    _must_exist(path)
+    try:
+        if str(path).lower().endswith((".parquet", ".geoparquet")):
+            return gpd.read_parquet(path, columns=columns, bbox=bbox)
+        return gpd.read_file(_source(path), bbox=bbox, columns=columns, engine="pyogrio")
+    except InputError:
+        raise
+    except Exception as exc:  # pyogrio and pyarrow raise several types for unreadable files
+        raise _unreadable(path, exc, what) from exc
+
 
 #: File endings :func:`write_frame` understands.
 OUTPUT_FORMATS: tuple[str, ...] = (".csv", ".geojson", ".gpkg", ".parquet")
@@ -90,3 +208,84 @@ def write_frame(frame: gpd.GeoDataFrame, target: str | Path) -> Path:
     with atomic_path(target) as tmp:
         writer(plain, tmp)
     return target
+
+
+class BadDownload(Exception):
+    """A download that must not be kept; ``retry`` tells whether another attempt may help."""
+
+    def __init__(self, message: str, *, retry: bool):
+        super().__init__(message)
+        self.retry = retry
+
+
+def _fetch_once(url: str, timeout_s: float) -> bytes:
+    host = urllib.parse.urlsplit(url).netloc
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as response:
+            expected = response.headers.get("Content-Length")
+            body: bytes = response.read()
+    except urllib.error.HTTPError as exc:
+        raise BadDownload(f"HTTP {exc.code} from {host}", retry=exc.code >= 500) from exc
+    except urllib.error.URLError as exc:
+        raise BadDownload(
+            f"cannot reach {host} ({exc.reason}); are you offline?", retry=True
+        ) from exc
+    except (TimeoutError, http.client.HTTPException, ConnectionError) as exc:
+        raise BadDownload(
+            f"download from {host} broke off ({type(exc).__name__})", retry=True
+        ) from exc
+    if expected is not None and len(body) != int(expected):
+        raise BadDownload(
+            f"download from {host} broke off ({len(body)} of {expected} bytes)", retry=True
+        )
+    return body
+
+
+def download(
+    url: str,
+    target: str | Path,
+    *,
+    check: Callable[[bytes], None] | None = None,
+    timeout_s: float | None = None,
+    attempts: int | None = None,
+    what: str = "download",
+) -> bytes:
+    """Download ``url`` into ``target`` atomically, with retries; return the body.
+
+    Parameters
+    ----------
+    url : str
+        The address.
+    target : str or Path
+        Where to keep the body; its folder is created.
+    check : callable, optional
+        Called with the body before it is written; raises :class:`BadDownload`
+        to reject it (with ``retry=True`` when another attempt may help).
+    timeout_s, attempts : optional
+        Override :data:`geo.settings.DOWNLOAD_TIMEOUT_S` and
+        :data:`geo.settings.DOWNLOAD_ATTEMPTS`. Attempt ``k`` waits ``2**(k-1)``
+        seconds (at most 30) after a failure that may be retried.
+    what : str, default "download"
+        Named in the error message.
+
+    Raises
+    ------
+    geo.errors.DataSourceError
+        When every attempt failed; nothing is written under ``target``.
+    """
+    n_attempts = attempts or settings.DOWNLOAD_ATTEMPTS
+    timeout = timeout_s or settings.DOWNLOAD_TIMEOUT_S
+    for attempt in range(1, n_attempts + 1):
+        try:
+            body = _fetch_once(url, timeout)
+            if check is not None:
+                check(body)
+            break
+        except BadDownload as exc:
+            log.info("attempt %d/%d failed: %s", attempt, n_attempts, exc)
+            if not exc.retry or attempt == n_attempts:
+                raise DataSourceError(f"{what}: {exc}") from exc
+            time.sleep(min(2.0 ** (attempt - 1), 30.0))
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(body)
+    return body

@@ -6,7 +6,7 @@ such as "approximately 200 km west of Oshima-Oshima", "350 km NNW of Dogo" or
 gazetteer landmark.
 
 Uncertainty model (``uncertainty_km``, the radius of a disc that should hold the
-true position):
+true position), defined in :mod:`geo.uncertainty`:
 
 * coordinates: half a unit of the last digit given (whole degrees: 0.5 degree,
   about 56 km; minutes: 0.5 minute, about 0.9 km; two decimals: 0.005 degree);
@@ -28,6 +28,12 @@ import pandas as pd
 from .coords import parse_position
 from .gazetteer import Gazetteer, default_gazetteer
 from .geodesy import destination
+from .uncertainty import (
+    BEARING_HALF_SECTOR_DEG,
+    COMPASS_HALF_SECTOR_DEG,
+    coordinate_uncertainty_km,
+    relative_uncertainty_km,
+)
 
 __all__ = ["COMPASS_DEG", "Location", "locate"]
 
@@ -145,12 +151,12 @@ def _direction(text: str) -> tuple[float, float]:
         bearing = float(m[1])
         if bearing > 360:
             raise ValueError(f"bearing {bearing:g} is over 360 degrees")
-        return bearing % 360.0, 0.5
+        return bearing % 360.0, BEARING_HALF_SECTOR_DEG
     # "north-northwest", "southwest", "NNW", "north west": letters of the points.
     code = re.sub(r"north|south|east|west", lambda w: _WORDS[w[0]], t)
     code = re.sub(r"[-\s]+", "", code)
     if code in COMPASS_DEG:
-        return COMPASS_DEG[code], 11.25
+        return COMPASS_DEG[code], COMPASS_HALF_SECTOR_DEG
     raise ValueError(f"cannot read direction {text!r}; expected e.g. 'west', 'NNW' or '270°'")
 
 
@@ -180,19 +186,6 @@ def _lookup(gaz: Gazetteer, place: str) -> pd.Series:
             first_error = first_error or exc
     assert first_error is not None
     raise ValueError(str(first_error.args[0]))
-
-
-def _coordinate_uncertainty_km(text: str) -> float:
-    t = text.replace(",", " ")
-    if re.search(r"\d\s*(?:''|\"|″)|\d+'\s*\d+(?:\.\d+)?\s*(?:\"|″|'')", t):
-        return 0.5 / 3600 * 111.32  # to the second
-    if re.search(r"['′]|\d-\d", t) or re.search(r"\d\s+\d{1,2}(?:\.\d+)?\s*[NSEWnsew]", t):
-        decimals = re.findall(r"\d+\.(\d+)\s*['′]", t)
-        places = max((len(d) for d in decimals), default=0)
-        return 0.5 * 10.0**-places / 60 * 111.32
-    decimals = re.findall(r"\d+\.(\d+)", t)
-    places = min((len(d) for d in decimals), default=0) if decimals else 0
-    return 0.5 * 10.0**-places * 111.32
 
 
 def locate(text: str, *, gazetteer: Gazetteer | None = None) -> Location:
@@ -238,7 +231,7 @@ def locate(text: str, *, gazetteer: Gazetteer | None = None) -> Location:
                     "Oshima-Oshima' or '26°04′N 122°44′E'"
                 ) from exc
             raise
-        return Location(lat, lon, _coordinate_uncertainty_km(coords), "coordinates")
+        return Location(lat, lon, coordinate_uncertainty_km(coords), "coordinates")
     gaz = gazetteer if gazetteer is not None else default_gazetteer()
     found = m if m is not None else ja
     assert found is not None
@@ -253,9 +246,13 @@ def locate(text: str, *, gazetteer: Gazetteer | None = None) -> Location:
     end_lon, end_lat = destination(
         float(mark["lon"]), float(mark["lat"]), bearing, distance_km * 1000.0
     )
-    radial = max(distance_km * (0.10 if found["hedge"] else 0.05), (high - low) / 2.0)
-    lateral = distance_km * math.sin(math.radians(half_sector))
-    unc = math.hypot(radial, lateral) + float(mark["radius_km"])
+    unc = relative_uncertainty_km(
+        distance_km,
+        half_sector_deg=half_sector,
+        hedged=bool(found["hedge"]),
+        range_km=(high - low) / 2.0,
+        landmark_km=float(mark["radius_km"]),
+    )
     return Location(
         float(end_lat), float(end_lon), unc, "relative", str(mark["name"]), distance_km, bearing
     )

@@ -1,74 +1,82 @@
 """One-line answers to the questions analysts ask in notebooks.
 
-Each function takes incidents (classified or not) and returns a GeoDataFrame,
-a named Series or a tidy DataFrame; the input is never modified.
+Queries consume what the earlier stages returned: classified incidents (from
+:func:`geo.classify`) and zone sets (from :func:`geo.load_zones` or
+:func:`geo.build_zones`). They never classify or build a zone set themselves;
+given raw incidents where classified ones are needed, they raise
+:class:`~geo.errors.InputError`. Each returns a GeoDataFrame or a tidy DataFrame;
+the input is never modified.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from .classify import OUTPUT_COLUMNS, classify
+from .classify import require_classified
 from .coast import Coastline
 from .errors import InputError
 from .gazetteer import default_gazetteer
 from .geodesy import GEOD, m_to_nm
-from .zones.load import load_zones
+from .prepared import PreparedZones, prepare
 
 __all__ = ["near", "summary", "summary_chart", "within_eez", "zones_at"]
 
-_WATERS = ("internal_waters", "archipelagic_waters", "territorial_sea", "contiguous_zone", "eez")
-
-
-def _classified(incidents: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
-    if set(OUTPUT_COLUMNS) <= set(incidents.columns) and zones is None:
-        return incidents
-    return classify(incidents, zones)
+#: Zone kinds that are a state's waters, from the coast out to 200 nm.
+WATERS = ("internal_waters", "archipelagic_waters", "territorial_sea", "contiguous_zone", "eez")
 
 
 def within_eez(
-    incidents: gpd.GeoDataFrame,
+    classified: gpd.GeoDataFrame,
     state: str,
     *,
-    zones: gpd.GeoDataFrame | None = None,
-    claims: Mapping[str, str] | None = None,
+    by: Literal["claimants", "sovereign"] = "claimants",
 ) -> gpd.GeoDataFrame:
-    """Return the incidents inside the waters a state claims (territorial sea to 200 nm).
+    """Return the incidents inside a state's waters (territorial sea to 200 nm).
 
     Parameters
     ----------
-    incidents : geopandas.GeoDataFrame
-        Incidents, classified or not.
+    classified : geopandas.GeoDataFrame
+        Output of :func:`geo.classify`.
     state : str
         ISO3 code, e.g. ``"JPN"``.
-    zones : geopandas.GeoDataFrame, optional
-        Zone set; by default the bundled one (or one built for ``claims``).
-    claims : mapping, optional
-        A scenario for :func:`geo.build_zones`, e.g. ``{"senkaku": "CHN"}``; then
-        only the waters ``state`` holds in that scenario count.
+    by : {"claimants", "sovereign"}, default "claimants"
+        ``"claimants"``: waters ``state`` claims, disputed ones included ("inside
+        Japan's EEZ as Japan claims it"). ``"sovereign"``: only the waters ``state``
+        holds in the zone set's scenario; for a what-if, build the scenario with
+        :func:`geo.build_zones` (``claims=``), classify against it, then ask here.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The matching rows, unchanged.
+
+    Raises
+    ------
+    geo.errors.InputError
+        When ``classified`` lacks the columns of :func:`geo.classify`.
 
     Examples
     --------
     >>> import geo
     >>> incidents = geo.load_incidents(geo.datasets.data_path("incidents", "incidents.csv"))
-    >>> len(within_eez(incidents, "JPN")) > len(within_eez(incidents, "RUS"))
+    >>> classified = geo.classify(incidents)
+    >>> len(within_eez(classified, "JPN")) > len(within_eez(classified, "RUS"))
     True
     """
-    if claims is not None:
-        from .zones.builder import build
-
-        zones = build(claims=claims) if zones is None else zones
-        out = classify(incidents, zones)
-        return out[out["zone_kind"].isin(_WATERS) & (out["sovereign"] == state)]
-    out = _classified(incidents, zones)
+    out = require_classified(classified, caller="within_eez")
+    waters = out["zone_kind"].isin(WATERS).fillna(False).astype(bool)
+    if by == "sovereign":
+        return out[waters & (out["sovereign"] == state)]
+    if by != "claimants":
+        raise InputError(f"within_eez: by must be 'claimants' or 'sovereign', not {by!r}")
     mine = out["claimants"].fillna("").str.split("/").map(lambda c: state in c)
-    return out[out["zone_kind"].isin(_WATERS) & mine]
+    return out[waters & mine]
 
 
 def _target_geometry(target: Any, zones: gpd.GeoDataFrame) -> shapely.Geometry:
@@ -86,26 +94,42 @@ def _target_geometry(target: Any, zones: gpd.GeoDataFrame) -> shapely.Geometry:
     raise InputError(f"near() takes a zone id, dispute group, landmark or geometry; got {target!r}")
 
 
+def _distance_to_m(target: shapely.Geometry, pts: np.ndarray) -> np.ndarray:
+    """Geodesic distance (m) from points to a point, a line or an area (0 inside)."""
+    x, y = shapely.get_x(pts), shapely.get_y(pts)
+    if target.geom_type == "Point":
+        _, _, d_m = GEOD.inv(np.full(len(x), target.x), np.full(len(x), target.y), x, y)
+        return np.asarray(d_m)
+    d_m, _ = Coastline.from_geometries([target]).distance_m(x, y)
+    if target.geom_type in ("Polygon", "MultiPolygon"):
+        d_m = np.where(shapely.covers(target, pts), 0.0, d_m)
+    return d_m
+
+
 def near(
     incidents: gpd.GeoDataFrame,
     feature_or_zone: str | shapely.Geometry,
     *,
     distance_nm: float,
     zones: gpd.GeoDataFrame | None = None,
+    prepared: PreparedZones | None = None,
 ) -> gpd.GeoDataFrame:
     """Return the incidents within a geodesic distance of a feature or zone.
 
     Parameters
     ----------
     incidents : geopandas.GeoDataFrame
-        Incidents.
+        Incident points, classified or not.
     feature_or_zone : str or shapely geometry
         A zone id or name (``"jpn-eez"``), a dispute group (``"senkaku"``: its land),
-        a gazetteer landmark (``"Okushiri Island"``) or a geometry in lon/lat.
+        a gazetteer landmark (``"Okushiri Island"``) or a geometry in lon/lat
+        (point, line or polygon).
     distance_nm : float
         Nautical miles.
     zones : geopandas.GeoDataFrame, optional
         Zone set for zone ids and groups; by default the bundled one.
+    prepared : PreparedZones, optional
+        The same, prepared.
 
     Returns
     -------
@@ -120,21 +144,9 @@ def near(
     >>> bool((near(incidents, "senkaku", distance_nm=24)["distance_nm"] <= 24).all())
     True
     """
-    zones = load_zones() if zones is None else zones
-    target = _target_geometry(feature_or_zone, zones)
-    pts = incidents.geometry.to_crs(4326).values
-    x, y = shapely.get_x(pts), shapely.get_y(pts)
-    if target.geom_type == "Point":
-        _, _, d_m = GEOD.inv(np.full(len(x), target.x), np.full(len(x), target.y), x, y)
-    else:
-        frame = gpd.GeoDataFrame({"sovereign": [""]}, geometry=[target], crs=4326)
-        if target.geom_type in ("Polygon", "MultiPolygon"):
-            d_m, _ = Coastline(frame, rings="all").distance_m(x, y)
-            d_m = np.where(shapely.covers(target, pts), 0.0, d_m)
-        else:
-            lines = gpd.GeoDataFrame({"sovereign": [""]}, geometry=[target.buffer(1e-9)], crs=4326)
-            d_m, _ = Coastline(lines, rings="all").distance_m(x, y)
-    out = incidents.assign(distance_nm=m_to_nm(np.asarray(d_m)))
+    target = _target_geometry(feature_or_zone, prepare(zones, prepared).zones)
+    pts = np.asarray(incidents.geometry.to_crs(4326).values, dtype=object)
+    out = incidents.assign(distance_nm=m_to_nm(_distance_to_m(target, pts)))
     return out[out["distance_nm"] <= distance_nm].sort_values("distance_nm")
 
 
@@ -163,6 +175,7 @@ def summary(
     >>> int(table["incidents"].sum()) == len(incidents)
     True
     """
+    require_classified(classified, caller="summary")
     frame = pd.DataFrame(classified.drop(columns=classified.geometry.name))
     if "year" in by and "year" not in frame:
         frame["year"] = pd.to_datetime(frame["date"]).dt.year
@@ -197,7 +210,13 @@ def summary_chart(table: pd.DataFrame, *, ax: Any = None) -> Any:
     return ax
 
 
-def zones_at(lat: float, lon: float, *, zones: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+def zones_at(
+    lat: float,
+    lon: float,
+    *,
+    zones: gpd.GeoDataFrame | None = None,
+    prepared: PreparedZones | None = None,
+) -> gpd.GeoDataFrame:
     """Return every zone that contains a point (all layers, innermost first).
 
     Examples
@@ -205,8 +224,4 @@ def zones_at(lat: float, lon: float, *, zones: gpd.GeoDataFrame | None = None) -
     >>> zones_at(25.80, 123.50)[["kind", "claimants"]].values.tolist()
     [['territorial_sea', 'CHN/JPN/TWN']]
     """
-    from .zones.schema import KIND_PRIORITY
-
-    zones = load_zones() if zones is None else zones
-    hit = zones[zones.geometry.covers(shapely.Point(lon, lat))]
-    return hit.iloc[np.argsort(hit["kind"].map(KIND_PRIORITY).to_numpy(), kind="stable")]
+    return prepare(zones, prepared).zones_at(lon, lat)

@@ -1,14 +1,30 @@
 """Package-wide settings: documented defaults in one place.
 
-Change them at run time, for example ``geo.settings.log_progress = True``.
+Change them at run time by assigning to the module; a name that is not a
+setting (a typo) raises :class:`AttributeError` instead of being ignored:
+
+>>> import geo.settings
+>>> before = geo.settings.n_workers
+>>> geo.settings.n_workers = 2
+>>> geo.settings.workers()
+2
+>>> geo.settings.n_worker = 2
+Traceback (most recent call last):
+    ...
+AttributeError: geo.settings has no setting 'n_worker'; did you mean 'n_workers'?
+>>> geo.settings.n_workers = before
+
 Physical and legal constants (metres per nautical mile, zone breadths) live here
 too, so that no module hides a number of its own.
 """
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import os
 import sys
+import types
 from pathlib import Path
 
 #: Metres in one international nautical mile.
@@ -103,3 +119,24 @@ def cache_folder() -> Path:
     else:
         base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     return base / "flashpoints"
+
+
+class _Settings(types.ModuleType):
+    """The type of this module: assigning a name that is not defined here fails."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in self.__dict__ or (name.startswith("__") and name.endswith("__")):
+            super().__setattr__(name, value)
+            return
+        known = sorted(inspect.get_annotations(self))
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+        if close:
+            hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
+        else:
+            hint = "known settings: " + ", ".join(known)
+        raise AttributeError(
+            f"{self.__name__} has no setting {name!r}; {hint}", name=name, obj=self
+        )
+
+
+sys.modules[__name__].__class__ = _Settings

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
+import subprocess
+from collections.abc import Callable
 
 import geopandas as gpd
 import pytest
 import shapely
 
 import geo
+from tests.support import run_cli
 
-ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "reference"
-FLASHPOINTS = str(Path(sys.executable).with_name("flashpoints"))
+
+@pytest.fixture(scope="session")
+def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``cli("map", "-o", path)`` runs the ``flashpoints`` command (see tests/support.py)."""
+    return run_cli
 
 
 @pytest.fixture(scope="session")
 def bundled_zones() -> gpd.GeoDataFrame:
-    return geo.load_zones()
+    """The bundled set as prepared once per process (classify reuses its index)."""
+    return geo.prepared.bundled().zones
 
 
 @pytest.fixture
@@ -63,13 +66,4 @@ def points_frame() -> gpd.GeoDataFrame:
         geometry=shapely.points([(2.0, 5.0), (0.5, 5.0), (5.0, 9.0), (20.0, 20.0)]),
         crs=4326,
         index=[10, 11, 12, 13],
-    )
-
-
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:  # noqa: F821
-    import subprocess
-
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
-    return subprocess.run(
-        [FLASHPOINTS, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=600
     )

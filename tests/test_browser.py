@@ -13,7 +13,6 @@ from geo import classify
 from geo.datasets import data_path
 from geo.geodesy import GEOD
 from tests.browser_support import open_offline, open_page
-from tests.conftest import run_cli
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +24,14 @@ FIND_MAP = "Object.values(window).find(v => v instanceof L.Map)"
 
 
 @pytest.fixture(scope="module")
-def map_file(tmp_path_factory):
+def map_file(tmp_path_factory, cli):
     folder = tmp_path_factory.mktemp("map")
     extra = folder / "injected.csv"
     title = INJECTED.replace('"', '""')
     extra.write_text(f'lat,lon,kind,title\n{BUOY[0]},{BUOY[1]},buoy,"{title}"\n')
     out = folder / "northeast-asia.html"
     incidents = str(data_path("incidents", "incidents.csv"))
-    result = run_cli("map", incidents, str(extra), "-o", str(out), "--no-progress")
+    result = cli("map", incidents, str(extra), "-o", str(out), "--no-progress")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -199,9 +198,9 @@ def test_uncertainty_circle_is_geodesic(map_file):
             assert max(abs(x - radius_m) for x in d) < 1e-5 * radius_m
 
 
-def test_offline_file_renders_with_the_network_blocked(tmp_path):
+def test_offline_file_renders_with_the_network_blocked(cli, tmp_path):
     out = tmp_path / "offline.html"
-    result = run_cli("map", "--offline", "-o", str(out), "--no-progress")
+    result = cli("map", "--offline", "-o", str(out), "--no-progress")
     assert result.returncode == 0, result.stderr
     n_incidents = len(data_path("incidents", "incidents.csv").read_text().splitlines()) - 1
     with open_offline(out) as (page, log):

@@ -107,12 +107,10 @@ def test_scenario_rejects_non_claimant(land, features):
 
 
 @pytest.mark.slow
-def test_bundled_zone_set_is_reproducible(tmp_path):
+def test_bundled_zone_set_is_reproducible(tmp_path, cli):
     """`flashpoints zones build` reproduces data/zones/east-asia.geojson."""
-    from tests.conftest import run_cli
-
     out = tmp_path / "east-asia.geojson"
-    result = run_cli("zones", "build", "--no-progress", "-o", str(out))
+    result = cli("zones", "build", "--no-progress", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert coverage_path(out).exists()
     rebuilt = load_zones(out).set_index("zone_id").sort_index()

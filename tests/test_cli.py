@@ -1,7 +1,5 @@
 import pytest
 
-from tests.conftest import run_cli
-
 
 def _one_line_error(result):
     assert result.returncode == 2, (result.stdout, result.stderr)
@@ -11,9 +9,9 @@ def _one_line_error(result):
     return lines[0]
 
 
-def test_map_default_writes_html(tmp_path):
+def test_map_default_writes_html(cli, tmp_path):
     out = tmp_path / "maps" / "m.html"
-    result = run_cli("map", "-o", str(out))
+    result = cli("map", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert out.exists()
     assert out.stat().st_size > 10_000
@@ -21,12 +19,12 @@ def test_map_default_writes_html(tmp_path):
     assert "map written to" in result.stdout
 
 
-def test_classify_writes_each_format(tmp_path):
+def test_classify_writes_each_format(cli, tmp_path):
     src = tmp_path / "in.csv"
     src.write_text("lat,lon,title\n25.8,123.5,near Uotsuri\n40,160,high seas\n")
     for ext in ("csv", "geojson", "gpkg", "parquet"):
         out = tmp_path / f"out.{ext}"
-        result = run_cli("classify", str(src), "-o", str(out))
+        result = cli("classify", str(src), "-o", str(out))
         assert result.returncode == 0, result.stderr
         assert out.exists()
     text = (tmp_path / "out.csv").read_text()
@@ -44,43 +42,43 @@ def test_classify_writes_each_format(tmp_path):
     ],
     ids=["missing", "unreadable", "no-coordinates", "latitude-range"],
 )
-def test_bad_input_is_one_line(tmp_path, content, expected):
+def test_bad_input_is_one_line(cli, tmp_path, content, expected):
     path = tmp_path / "bad.csv"
     if content is not None:
         path.write_bytes(content)
-    line = _one_line_error(run_cli("map", str(path), "-o", str(tmp_path / "x.html")))
+    line = _one_line_error(cli("map", str(path), "-o", str(tmp_path / "x.html")))
     assert str(path) in line
     assert expected in line
     assert not (tmp_path / "x.html").exists()
 
 
-def test_skip_invalid_keeps_going(tmp_path):
+def test_skip_invalid_keeps_going(cli, tmp_path):
     path = tmp_path / "mixed.csv"
     path.write_text("lat,lon\n26,122\n137.5,130\n")
-    result = run_cli("map", str(path), "--skip-invalid", "-o", str(tmp_path / "x.html"))
+    result = cli("map", str(path), "--skip-invalid", "-o", str(tmp_path / "x.html"))
     assert result.returncode == 0
     assert "row 2" in result.stderr
     assert "1 incidents" in result.stdout
 
 
-def test_bad_output_format(tmp_path):
+def test_bad_output_format(cli, tmp_path):
     src = tmp_path / "in.csv"
     src.write_text("lat,lon\n26,122\n")
-    line = _one_line_error(run_cli("classify", str(src), "-o", str(tmp_path / "out.xyz")))
+    line = _one_line_error(cli("classify", str(src), "-o", str(tmp_path / "out.xyz")))
     assert "'.xyz'" in line
 
 
-def test_zones_map(tmp_path):
+def test_zones_map(cli, tmp_path):
     out = tmp_path / "zones.html"
-    result = run_cli("zones", "map", "-o", str(out))
+    result = cli("zones", "map", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert "fp-zone-territorial_sea" in out.read_text()
 
 
-def test_incidents_check_reports_rows(tmp_path):
+def test_incidents_check_reports_rows(cli, tmp_path):
     path = tmp_path / "mixed.csv"
     path.write_text("lat,lon\n26,122\n137.5,130\n,\n")
-    result = run_cli("incidents", "check", str(path))
+    result = cli("incidents", "check", str(path))
     assert result.returncode == 1
     assert "3 rows, 1 loaded, 2 rejected" in result.stdout
     assert "row 2, lat: latitude 137.5" in result.stdout
@@ -90,7 +88,7 @@ def test_incidents_check_reports_rows(tmp_path):
     "command",
     [[], ["map"], ["classify"], ["zones", "build"], ["zones", "map"], ["incidents", "check"]],
 )
-def test_help(command):
-    result = run_cli(*command, "--help")
+def test_help(cli, command):
+    result = cli(*command, "--help")
     assert result.returncode == 0
     assert "usage: flashpoints" in result.stdout

@@ -13,7 +13,6 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 
 import geo
-from tests.conftest import run_cli
 
 dask_geopandas = pytest.importorskip("dask_geopandas")
 distributed = pytest.importorskip("distributed")
@@ -58,7 +57,7 @@ def test_dask_frame_gives_the_in_memory_answers(client):
     assert_geodataframe_equal(got.sort_index(), expected)
 
 
-def test_cli_reads_and_writes_partitioned_geoparquet(client, tmp_path):
+def test_cli_reads_and_writes_partitioned_geoparquet(client, cli, tmp_path):
     pts = _points(9_000, 2)
     folder = tmp_path / "positions"
     folder.mkdir()
@@ -66,8 +65,8 @@ def test_cli_reads_and_writes_partitioned_geoparquet(client, tmp_path):
         pts.iloc[part].to_parquet(folder / f"part-{i}.parquet")
     out = tmp_path / "out"
     address = client.scheduler.address
-    result = run_cli("classify", str(folder / "*.parquet"), "-o", str(out), "--engine", "dask",
-                     "--scheduler", address, "--no-progress")  # fmt: skip
+    result = cli("classify", str(folder / "*.parquet"), "-o", str(out), "--engine", "dask",
+                 "--scheduler", address, "--no-progress")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "9000 rows read, 9000 written" in result.stdout
     written = sorted(out.glob("*.parquet"))
@@ -76,14 +75,14 @@ def test_cli_reads_and_writes_partitioned_geoparquet(client, tmp_path):
     expected = geo.classify(pts).set_index("pid")
     assert_geodataframe_equal(got, expected, check_index_type=False)
     # The output folder is not overwritten.
-    again = run_cli("classify", str(folder), "-o", str(out), "--engine", "dask",
-                    "--scheduler", address, "--no-progress")  # fmt: skip
+    again = cli("classify", str(folder), "-o", str(out), "--engine", "dask",
+                "--scheduler", address, "--no-progress")  # fmt: skip
     assert again.returncode == 2
     assert again.stderr.strip() == (
         f"flashpoints: {out} exists; remove it or choose another output folder"
     )
-    none = run_cli("classify", str(tmp_path / "nothing-*.parquet"), "-o", str(tmp_path / "o2"),
-                   "--engine", "dask", "--scheduler", address)  # fmt: skip
+    none = cli("classify", str(tmp_path / "nothing-*.parquet"), "-o", str(tmp_path / "o2"),
+               "--engine", "dask", "--scheduler", address)  # fmt: skip
     assert none.returncode == 2
     assert "no GeoParquet files match" in none.stderr
 

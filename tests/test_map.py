@@ -1,8 +1,9 @@
-"""Maps as HTML: what reaches the page, escaping, trajectories, offline files."""
+"""Maps: what the map holds (incidents, zones, view), escaping, trajectories, offline files."""
 
 import json
 import re
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -14,8 +15,9 @@ from geo.datasets import data_path
 from geo.errors import DataSourceError
 from geo.geodesy import GEOD
 from geo.maps import save_map
+from geo.maps.elements import Bind, Snippet
 from geo.maps.offline import inline_assets
-from tests.conftest import run_cli
+from geo.maps.style import KIND_LABELS
 
 INJECTED = '<img src=x onerror="window.__pwned=1">'
 TEMPLATE_INJECTION = "${window.__pwned2=1}`"
@@ -35,6 +37,38 @@ def _decode(col: dict) -> list:
     return [col["l"][i] if i >= 0 else None for i in col["c"]] if "c" in col else col["v"]
 
 
+def _zone_layers(m: folium.Map) -> dict[str, list[folium.GeoJson]]:
+    """The map's zone layers: layer name -> the zone features it holds."""
+    return {
+        group.layer_name: [c for c in group._children.values() if isinstance(c, folium.GeoJson)]
+        for group in m._children.values()
+        if isinstance(group, folium.FeatureGroup) and group.layer_name.startswith("Zones: ")
+    }
+
+
+def _feature(layer: folium.GeoJson) -> dict:
+    (feature,) = layer.data["features"]
+    return feature
+
+
+def _tooltip(layer: folium.GeoJson) -> str:
+    (bind,) = [c for c in layer._children.values() if isinstance(c, Bind)]
+    return json.loads(bind.content_json)
+
+
+def _view(m: folium.Map) -> np.ndarray:
+    """The bounds the map opens on: [[south, west], [north, east]]."""
+    (fit,) = [c for c in m._children.values() if isinstance(c, folium.map.FitBounds)]
+    return np.asarray(fit.bounds, dtype=float)
+
+
+def _legend(m: folium.Map) -> str:
+    (text,) = [
+        c.text for c in m._children.values() if isinstance(c, Snippet) and "fp-legend" in c.text
+    ]
+    return text
+
+
 def test_bundled_incidents_load_without_rejects():
     gdf = load_incidents(data_path("incidents", "incidents.csv"))
     assert len(rejects(gdf)) == 0
@@ -52,7 +86,7 @@ def test_user_text_reaches_the_page_as_data_only(square_zones):
         geometry=[shapely.Point(2.0, 5.0), shapely.Point(0.5, 5.0)],
         crs=4326,
     )
-    html = incident_map(pts, square_zones).get_root().render()
+    html = incident_map(classify(pts, square_zones), square_zones).get_root().render()
     for raw in (INJECTED, "<script>alert(1)</script>", '</script>"', "<b>{{"):
         assert raw not in html
     assert "1234000" not in html
@@ -70,30 +104,65 @@ def test_user_text_reaches_the_page_as_data_only(square_zones):
 def test_map_contents(square_zones, points_frame):
     classified = classify(points_frame, square_zones)
     m = incident_map(classified, square_zones)
-    html = m.get_root().render()
-    table = _table(html)
-    assert len(table["lat"]) == len(points_frame)
-    assert table["lat"] == [5.0, 5.0, 9.0, 20.0]
+    table = _table(m.get_root().render())
+    # The incident table holds every incident, where it is, with classify's answers.
+    lon, lat = classified.geometry.x.to_numpy(), classified.geometry.y.to_numpy()
+    assert len(table["lat"]) == len(table["lon"]) == len(points_frame)
+    np.testing.assert_allclose(table["lat"], lat, rtol=0, atol=1e-5)
+    np.testing.assert_allclose(table["lon"], lon, rtol=0, atol=1e-5)
+    assert _decode(table["zone_kind"]) == classified["zone_kind"].tolist()
+    assert set(classified["zone_kind"]) == {"land", "eez", "high_seas", "outside_coverage"}
     fields = {f["label"]: _decode(f) for f in table["fields"]}
-    assert fields["Zone kind"] == ["land", "eez", "high seas", "outside coverage"]
-    assert fields["Claimants"][:2] == ["AAA", "AAA"]
-    assert "fp-zone-eez" in html
-    assert "fp-legend" in html
-    # The view is framed on the incidents, padded by 2 degrees.
-    assert "[[3.0, -1.5], [22.0, 22.0]]" in html
+    assert fields["Claimants"] == classified["claimants"].fillna("").tolist()
+    # The view frames every incident, with at most the 2-degree padding around them.
+    (south, west), (north, east) = _view(m)
+    margins = np.array([lat.min() - south, north - lat.max(), lon.min() - west, east - lon.max()])
+    assert ((margins >= 0) & (margins <= 2.0)).all(), margins
+    # One zone layer per kind, holding exactly that kind's zones (squares survive the
+    # display simplification unchanged), and together spanning the zone set.
+    layers = _zone_layers(m)
+    assert set(layers) == {f"Zones: {KIND_LABELS[k]}" for k in square_zones["kind"]}
+    for kind, zones in square_zones.groupby("kind"):
+        held = layers[f"Zones: {KIND_LABELS[kind]}"]
+        shapes = [shapely.geometry.shape(_feature(g)["geometry"]) for g in held]
+        assert len(shapes) == len(zones)
+        assert all(sum(s.equals(z) for s in shapes) == 1 for z in zones.geometry)
+        assert all(g.options["class_name"] == f"fp-zone fp-zone-{kind}" for g in held)
+    w, s, e, n = square_zones.total_bounds
+    np.testing.assert_allclose(m.get_bounds(), [[s, w], [n, e]], rtol=0, atol=1e-5)
+    # The legend explains the colour of every zone kind an incident fell in.
+    legend = _legend(m)
+    for kind in set(classified["zone_kind"]):
+        assert f"in {kind.replace('_', ' ')}<" in legend
 
 
 def test_map_does_not_mutate_input(square_zones, points_frame):
-    before = points_frame.copy()
-    incident_map(points_frame, square_zones)
-    assert_geodataframe_equal(points_frame, before)
+    classified = classify(points_frame, square_zones)
+    before = classified.copy()
+    incident_map(classified, square_zones)
+    assert_geodataframe_equal(classified, before)
 
 
 def test_overlapping_claims_are_marked_for_hatching(bundled_zones):
     pts = gpd.GeoDataFrame(geometry=[shapely.Point(123.5, 25.9)], crs=4326)
-    html = incident_map(pts, bundled_zones, tiles=None).get_root().render()
-    assert "fp-hatch fp-claims-CHN-JPN-TWN" in html
-    assert "claimed by China and Japan and Taiwan" in html
+    pts = classify(pts, bundled_zones)
+    assert pts["claimants"].iloc[0] == "CHN/JPN/TWN"
+    m = incident_map(pts, bundled_zones, tiles=None)
+    # Every sea zone with more than one claimant, and only those, is hatched
+    # in its claimants' colours.
+    sea = [g for name, held in _zone_layers(m).items() if name != "Zones: Land" for g in held]
+    hatched = [
+        (_tooltip(g), g.options["class_name"]) for g in sea if "fp-hatch" in g.options["class_name"]
+    ]
+    shared = bundled_zones[
+        (bundled_zones["kind"] != "land") & bundled_zones["claimants"].str.contains("/")
+    ]
+    assert len(hatched) == len(shared) > 0
+    senkaku = [c for t, c in hatched if t.endswith("claimants: CHN/JPN/TWN")]
+    n_senkaku = int((shared["claimants"] == "CHN/JPN/TWN").sum())
+    assert len(senkaku) == n_senkaku > 0
+    assert all(c.endswith("fp-hatch fp-claims-CHN-JPN-TWN") for c in senkaku)
+    assert "claimed by China and Japan and Taiwan" in _legend(m)
 
 
 def test_trajectory_is_the_geodesic_and_crosses_the_antimeridian(square_zones):
@@ -103,6 +172,7 @@ def test_trajectory_is_the_geodesic_and_crosses_the_antimeridian(square_zones):
         geometry=[shapely.Point(-170.0, 20.0)],
         crs=4326,
     )
+    pts = classify(pts, square_zones)
     table = _table(incident_map(pts, square_zones, range_rings_km=[500]).get_root().render())
     path = np.array(table["trajectories"][0]["path"])
     lat, lon = path[:, 0], path[:, 1]
@@ -125,6 +195,7 @@ def test_uncertainty_circles_shown_for_small_sets_only(square_zones, monkeypatch
     pts = gpd.GeoDataFrame(
         {"uncertainty_km": [5.0, 0.0]}, geometry=shapely.points([(2, 5), (3, 5)]), crs=4326
     )
+    pts = classify(pts, square_zones)
     assert _table(incident_map(pts, square_zones).get_root().render())["show_uncertainty"]
     monkeypatch.setattr("geo.settings.MAP_UNCERTAINTY_MAX", 1)
     table = _table(incident_map(pts, square_zones).get_root().render())
@@ -133,8 +204,8 @@ def test_uncertainty_circles_shown_for_small_sets_only(square_zones, monkeypatch
 
 
 def test_offline_file_has_every_asset_inline(square_zones, points_frame, tmp_path):
-    out = save_map(incident_map(points_frame, square_zones, tiles=None), tmp_path / "m.html",
-                   offline=True)  # fmt: skip
+    m = incident_map(classify(points_frame, square_zones), square_zones, tiles=None)
+    out = save_map(m, tmp_path / "m.html", offline=True)
     html = out.read_text()
     assert "<script src=" not in html
     assert 'rel="stylesheet"' not in html
@@ -151,33 +222,27 @@ def test_offline_without_local_assets_fails_clearly(monkeypatch, tmp_path):
         inline_assets(page)
 
 
-def test_cli_offline_map_error_is_one_line(tmp_path):
-    import os
-    import subprocess
-
-    from tests.conftest import FLASHPOINTS
-
-    env = dict(os.environ, FLASHPOINTS_NODE_MODULES=str(tmp_path / "none"),
-               FLASHPOINTS_CACHE_DIR=str(tmp_path / "cache"), PYTHONWARNINGS="ignore")  # fmt: skip
+def test_cli_offline_map_error_is_one_line(cli, tmp_path):
+    env = {"FLASHPOINTS_NODE_MODULES": str(tmp_path / "none"),
+           "FLASHPOINTS_CACHE_DIR": str(tmp_path / "cache")}  # fmt: skip
     out = tmp_path / "m.html"
-    result = subprocess.run([FLASHPOINTS, "map", "--offline", "-o", str(out), "--no-progress"],
-                            capture_output=True, text=True, env=env, timeout=600)  # fmt: skip
+    result = cli("map", "--offline", "-o", str(out), "--no-progress", env=env)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "no local copy of https://cdn.jsdelivr.net/npm/leaflet@1.9.3/" in result.stderr
     assert not out.exists()  # nothing half-written
 
 
-def test_cli_map_options(tmp_path):
+def test_cli_map_options(cli, tmp_path):
     out = tmp_path / "m.html"
-    result = run_cli("map", "-o", str(out), "--basemap", "Esri.OceanBasemap", "--no-timeline",
-                     "--range-rings-km", "1000", "--no-progress")  # fmt: skip
+    result = cli("map", "-o", str(out), "--basemap", "Esri.OceanBasemap", "--no-timeline",
+                 "--range-rings-km", "1000", "--no-progress")  # fmt: skip
     assert result.returncode == 0, result.stderr
     table = _table(out.read_text())
     assert table["timeline"] is False
     assert any(r["label"].startswith("1,000 km from") for r in table["rings"])
     assert "server.arcgisonline.com" in out.read_text()
-    bad = run_cli("map", "-o", str(out), "--basemap", "No.Such", "--no-progress")
+    bad = cli("map", "-o", str(out), "--basemap", "No.Such", "--no-progress")
     assert bad.returncode == 2
     assert "unknown basemap 'No.Such'" in bad.stderr
 
@@ -197,21 +262,31 @@ def test_shapes_per_kind_and_disputed_land_outlined(bundled_zones):
         geometry=shapely.points([(135, 40), (124, 26), (130, 35), (128, 30), (140, 30)]),
         crs=4326,
     )
-    html = incident_map(pts, bundled_zones, tiles=None).get_root().render()
-    shapes = _table(html)["shapes"]
+    m = incident_map(classify(pts, bundled_zones), bundled_zones, tiles=None)
+    shapes = _table(m.get_root().render())["shapes"]
     assert shapes["missile"] == "missile"
     assert shapes["buoy"] == "circle"
     assert shapes["vessel"] == "vessel"
     assert shapes["aircraft"] == "aircraft"
     assert shapes["balloon"] == "square"  # any other kind
-    # Disputed land (e.g. the Senkaku islands) is outlined with a thick dashed line.
-    land = re.findall(r'"className": "fp-zone fp-zone-land".*?"dashArray": ([^,}]+)', html, re.S)
-    assert land
-    assert '"6 4"' in [d.strip() for d in land]
+    # Disputed land (e.g. the Senkaku islands), and only that, is outlined with a
+    # thicker dashed line.
+    land = _zone_layers(m)["Zones: Land"]
+    assert len(land) == int((bundled_zones["kind"] == "land").sum())
+    disputed = int(
+        bundled_zones.loc[bundled_zones["kind"] == "land", "claimants"].str.contains("/").sum()
+    )
+    styles = [(_tooltip(g), g.style_function(_feature(g))) for g in land]
+    dashed = [(t, s) for t, s in styles if s["dashArray"] == "6 4"]
+    assert len(dashed) == disputed > 0
+    assert all("/" in t.rsplit("claimants: ", 1)[1] for t, _ in dashed)
+    plain = [s["weight"] for _, s in styles if s["dashArray"] is None]
+    assert len(plain) + len(dashed) == len(land)
+    assert all(s["weight"] > max(plain) for _, s in dashed)
 
 
 def test_size_budget_warning(square_zones, points_frame, tmp_path, caplog):
-    m = incident_map(points_frame, square_zones, tiles=None)
+    m = incident_map(classify(points_frame, square_zones), square_zones, tiles=None)
     with caplog.at_level("WARNING", logger="geo.maps.draw"):
         save_map(m, tmp_path / "small.html")
         assert not caplog.records

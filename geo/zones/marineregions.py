@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import re
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,6 +27,7 @@ import shapely
 from .. import settings
 from ..antimeridian import split_antimeridian
 from ..errors import InputError
+from ..io import read_vector
 from .schema import COLUMNS, join_claimants
 
 __all__ = ["is_marineregions", "marineregions_kind", "read_marineregions"]
@@ -36,16 +36,6 @@ log = logging.getLogger(__name__)
 
 #: Where the land of the bundled zone set is known (its build region), degrees.
 BUNDLED_LAND_BOUNDS = (102.0, 7.0, 173.0, 63.0)
-
-
-def _gdal_path(path: Path) -> str:
-    if path.suffix.lower() != ".zip":
-        return str(path)
-    with zipfile.ZipFile(path) as zf:
-        names = [n for n in zf.namelist() if n.lower().endswith((".shp", ".gpkg", ".geojson"))]
-    if not names:
-        raise InputError("the zip file holds no .shp, .gpkg or .geojson", source=str(path))
-    return f"/vsizip/{path}/{names[0]}"
 
 
 def is_marineregions(columns: Sequence[str]) -> bool:
@@ -111,14 +101,7 @@ def read_marineregions(
         polygon is an overlapping claim or joint regime), ``source``, ``geometry``.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError("no such zone file", source=str(path))
-    try:
-        raw = gpd.read_file(_gdal_path(path), bbox=bbox, engine="pyogrio")
-    except InputError:
-        raise
-    except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise InputError(f"cannot read zones: {exc}", source=str(path)) from exc
+    raw = read_vector(path, bbox=bbox, what="zones")
     if raw.crs is None:
         raise InputError("the zone file has no CRS", source=str(path))
     raw = raw.to_crs(settings.DEFAULT_CRS)

@@ -11,19 +11,15 @@ backoff on network errors, timeouts and HTTP 5xx.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
 import logging
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import settings
-from ..errors import DataSourceError, InputError
-from ..io import write_text
+from ..errors import InputError
+from ..io import BadDownload, download, write_text
 
 __all__ = ["cache_folder", "fetch_marineregions", "wfs_url"]
 
@@ -65,37 +61,14 @@ def wfs_url(
     return f"{base_url or settings.MARINEREGIONS_WFS_URL}?{urllib.parse.urlencode(params)}"
 
 
-class _Failure(Exception):
-    def __init__(self, message: str, *, retry: bool):
-        super().__init__(message)
-        self.retry = retry
-
-
-def _fetch_once(url: str, timeout_s: float) -> tuple[bytes, dict]:
-    host = urllib.parse.urlsplit(url).netloc
-    try:
-        with urllib.request.urlopen(url, timeout=timeout_s) as response:
-            expected = response.headers.get("Content-Length")
-            body = response.read()
-    except urllib.error.HTTPError as exc:
-        raise _Failure(f"HTTP {exc.code} from {host}", retry=exc.code >= 500) from exc
-    except urllib.error.URLError as exc:
-        raise _Failure(f"cannot reach {host} ({exc.reason}); are you offline?", retry=True) from exc
-    except (TimeoutError, http.client.HTTPException, ConnectionError) as exc:
-        raise _Failure(
-            f"download from {host} broke off ({type(exc).__name__})", retry=True
-        ) from exc
-    if expected is not None and len(body) != int(expected):
-        raise _Failure(
-            f"download from {host} broke off ({len(body)} of {expected} bytes)", retry=True
-        )
+def _check_feature_collection(body: bytes) -> None:
+    """Reject a body that is not a whole GeoJSON FeatureCollection."""
     try:
         data = json.loads(body)
     except ValueError as exc:
-        raise _Failure(f"the answer from {host} is not JSON (truncated?)", retry=True) from exc
+        raise BadDownload("the answer is not JSON (truncated?)", retry=True) from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise _Failure(f"the answer from {host} is not a GeoJSON FeatureCollection", retry=False)
-    return body, data
+        raise BadDownload("the answer is not a GeoJSON FeatureCollection", retry=False)
 
 
 def fetch_marineregions(
@@ -143,25 +116,20 @@ def fetch_marineregions(
     if target.exists() and not refresh:
         log.info("using cached %s", target)
         return target
-    n_attempts = attempts or settings.DOWNLOAD_ATTEMPTS
-    timeout = timeout_s or settings.DOWNLOAD_TIMEOUT_S
-    for attempt in range(1, n_attempts + 1):
-        try:
-            body, data = _fetch_once(url, timeout)
-            break
-        except _Failure as exc:
-            log.info("attempt %d/%d failed: %s", attempt, n_attempts, exc)
-            if not exc.retry or attempt == n_attempts:
-                raise DataSourceError(f"Marine Regions layer {layer!r}: {exc}") from exc
-            time.sleep(min(2.0 ** (attempt - 1), 30.0))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_text(target, body.decode("utf-8"))
+    body = download(
+        url,
+        target,
+        check=_check_feature_collection,
+        timeout_s=timeout_s,
+        attempts=attempts,
+        what=f"Marine Regions layer {layer!r}",
+    )
     meta = {
         "layer": layer,
         "bbox": list(bbox) if bbox else None,
         "url": url,
         "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "features": len(data.get("features", [])),
+        "features": len(json.loads(body).get("features", [])),
         "bytes": len(body),
         "sha256": hashlib.sha256(body).hexdigest(),
         "source": "Marine Regions (Flanders Marine Institute), CC-BY 4.0",

@@ -1,0 +1,206 @@
+"""A zone set prepared for questions: its index, coastline, zone edges and claimed waters.
+
+:class:`PreparedZones` is the one object that holds what is derived from a zone
+set. Each part is built on first use and kept by the object, so a caller who
+classifies many batches against one zone set builds the index once::
+
+    prepared = PreparedZones(zones)
+    for batch in batches:
+        geo.classify(batch, prepared=prepared)
+
+Nothing is cached behind the caller's back: a new :class:`PreparedZones` starts
+empty. The one exception is :func:`bundled`, the bundled East Asia set, which is
+loaded and prepared once per process. Pickling keeps only the zone set (the
+derived parts are rebuilt lazily where it is unpickled), so a Dask worker that
+receives a scattered object builds its parts once and reuses them across tasks.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from .coast import Coastline
+from .errors import InputError
+from .index import ZoneIndex
+from .zones.load import load_zones
+from .zones.schema import ZONE_KINDS, coverage_of
+
+__all__ = ["PreparedZones", "bundled", "prepare"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Zone kinds that are a state's waters for a statement such as "inside Japan's EEZ".
+SEA_KINDS: tuple[str, ...] = tuple(k for k in ZONE_KINDS if k != "land")
+
+#: Zone kinds reported as another class: Marine Regions' overlapping-claim and
+#: joint-regime polygons are EEZ areas.
+KIND_AS_CLASS: dict[str, str] = {"overlapping_claim": "eez", "joint_regime": "eez"}
+
+
+class PreparedZones:
+    """A zone set and the structures built from it, each built on first use.
+
+    Parameters
+    ----------
+    zones : geopandas.GeoDataFrame
+        A zone set in the schema of :mod:`geo.zones.schema` (as returned by
+        :func:`geo.load_zones` or :func:`geo.build_zones`).
+
+    Attributes
+    ----------
+    zones : geopandas.GeoDataFrame
+        The zone set (not copied: do not modify it while this object is in use).
+
+    Examples
+    --------
+    >>> import geo
+    >>> prepared = PreparedZones(geo.load_zones())
+    >>> prepared.zones_at(123.5, 25.8)["zone_id"].tolist()
+    ['senkaku-territorial-sea']
+    """
+
+    def __init__(self, zones: gpd.GeoDataFrame):
+        if not isinstance(zones, gpd.GeoDataFrame):
+            raise InputError(
+                f"PreparedZones takes a zone set (GeoDataFrame), not {type(zones).__name__}"
+            )
+        self.zones = zones
+        self._parts: dict[tuple[str, str], Any] = {}
+        self._lock = threading.RLock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"zones": self.zones}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["zones"])  # type: ignore[misc]
+
+    def __repr__(self) -> str:
+        built = ", ".join(sorted(f"{a}:{b}" if b else a for a, b in self._parts)) or "nothing"
+        return f"<PreparedZones: {len(self.zones)} zones; built: {built}>"
+
+    def _part(self, key: tuple[str, str], build: Callable[[], T]) -> T:
+        """Return the part ``key``, building it once (thread-safe)."""
+        if key not in self._parts:
+            with self._lock:
+                if key not in self._parts:
+                    self._parts[key] = build()
+                    log.debug("prepared %s", key)
+        return self._parts[key]  # type: ignore[no-any-return]
+
+    @property
+    def coverage(self) -> shapely.Geometry:
+        """The area inside which the zone set is complete."""
+        return coverage_of(self.zones)
+
+    @property
+    def index(self) -> ZoneIndex:
+        """Point-in-zone index (:class:`geo.index.ZoneIndex`)."""
+        return self._part(("index", ""), lambda: ZoneIndex(self.zones))
+
+    @property
+    def coastline(self) -> Coastline | None:
+        """The coast (outer rings of the land zones) for distances; None without land."""
+
+        def build() -> Coastline | None:
+            land = self.zones[self.zones["kind"] == "land"]
+            return Coastline(land) if len(land) else None
+
+        return self._part(("coastline", ""), build)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Per-zone arrays that classification copies to its rows (row order of the set)."""
+
+        def build() -> dict[str, np.ndarray]:
+            z = self.zones
+            return {
+                "zone_kind": z["kind"].map(lambda k: KIND_AS_CLASS.get(k, k)).to_numpy(),
+                "zone_name": z["name"].to_numpy(),
+                "zone_id": z["zone_id"].to_numpy(),
+                "claimants": z["claimants"].to_numpy(),
+                "sovereign": z["sovereign"].to_numpy(),
+            }
+
+        return self._part(("columns", ""), build)
+
+    def edge(self, zone_id: str) -> Coastline | None:
+        """Edge of one zone, ready for distances; ``""`` is the edge of every sea zone.
+
+        The high seas (``zone_id`` ``""``) are bounded by every zone that is not land.
+        """
+
+        def build() -> Coastline | None:
+            z = self.zones
+            part = z[z["kind"] != "land"] if zone_id == "" else z[z["zone_id"] == zone_id]
+            if part.empty:
+                return None
+            return Coastline.from_geometries(part.geometry.values, part["sovereign"].to_numpy())
+
+        return self._part(("edge", zone_id), build)
+
+    def claimed_waters(self, state: str) -> tuple[shapely.Geometry, Coastline]:
+        """Return the sea ``state`` claims in the set, and its edge ready for distances."""
+
+        def build() -> tuple[shapely.Geometry, Coastline]:
+            z = self.zones
+            mine = z["claimants"].str.split("/").map(lambda c: state in c)
+            area = shapely.union_all(z[z["kind"].isin(SEA_KINDS) & mine].geometry.values)
+            shapely.prepare(area)
+            return area, Coastline.from_geometries([area], [state])
+
+        return self._part(("claimed", state), build)
+
+    def zones_at(self, lon: float, lat: float) -> gpd.GeoDataFrame:
+        """Return every zone that holds the point (all layers, innermost first)."""
+        _, zone_rows = self.index.pairs(np.array([float(lon)]), np.array([float(lat)]))
+        zone_rows = np.sort(zone_rows)
+        order = np.argsort(self.index.priority[zone_rows], kind="stable")
+        return self.zones.iloc[zone_rows[order]]
+
+
+@functools.lru_cache(maxsize=1)
+def bundled() -> PreparedZones:
+    """Return the bundled East Asia zone set, loaded and prepared once per process."""
+    return PreparedZones(load_zones())
+
+
+def prepare(
+    zones: gpd.GeoDataFrame | PreparedZones | None = None,
+    prepared: PreparedZones | None = None,
+) -> PreparedZones:
+    """Return the prepared zone set a function should use.
+
+    Parameters
+    ----------
+    zones : geopandas.GeoDataFrame or PreparedZones, optional
+        A zone set; prepared now (lazily) when it is a frame.
+    prepared : PreparedZones, optional
+        An already prepared set; it must be for ``zones`` when both are given.
+
+    Returns
+    -------
+    PreparedZones
+        ``prepared``, else ``zones`` prepared, else :func:`bundled`.
+    """
+    if isinstance(zones, PreparedZones):
+        zones, prepared = None, zones if prepared is None else prepared
+    if prepared is not None:
+        if not isinstance(prepared, PreparedZones):
+            raise InputError(f"prepared= takes a PreparedZones, not {type(prepared).__name__}")
+        if zones is not None and zones is not prepared.zones:
+            raise InputError("zones and prepared= name different zone sets; pass one of them")
+        return prepared
+    if zones is None:
+        return bundled()
+    if bundled.cache_info().currsize and zones is bundled().zones:
+        return bundled()  # the bundled frame itself, e.g. from ``bundled().zones``
+    return PreparedZones(zones)

@@ -1,0 +1,115 @@
+"""The uncertainty model: how far from a stated position the true one may be.
+
+``uncertainty_km`` is the radius of a disc that should hold the true position.
+:func:`geo.locate` and :func:`geo.load_incidents` both use this model:
+
+* coordinates (:func:`coordinate_uncertainty_km`): half a unit of the last digit
+  given (whole degrees: 0.5 degree, about 56 km; minutes: 0.5 minute, about
+  0.9 km; two decimals: 0.005 degree);
+* a distance and direction from a landmark or origin
+  (:func:`relative_uncertainty_km`): the root-sum-square of a distance error (5 %
+  of the distance, 10 % when hedged with "approximately", "about", "around",
+  "some" or "roughly", and at least half the width of a range such as "200 to
+  250 km") and a lateral error (distance times the sine of half a compass sector:
+  11.25 degrees for named directions such as "west" or "NNW", 0.5 degree for a
+  bearing in degrees), plus the landmark's or origin's own radius.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+__all__ = [
+    "BEARING_HALF_SECTOR_DEG",
+    "COMPASS_HALF_SECTOR_DEG",
+    "coordinate_uncertainty_km",
+    "relative_uncertainty_km",
+]
+
+#: Half-sector of a named compass direction (one of 16 points), degrees.
+COMPASS_HALF_SECTOR_DEG: float = 11.25
+#: Half-sector of a bearing given in degrees, degrees.
+BEARING_HALF_SECTOR_DEG: float = 0.5
+
+_DISTANCE_FRACTION = 0.05
+_HEDGED_DISTANCE_FRACTION = 0.10
+_KM_PER_DEGREE = 111.32
+
+
+def relative_uncertainty_km(
+    distance_km: float,
+    *,
+    half_sector_deg: float,
+    hedged: bool,
+    range_km: float = 0.0,
+    landmark_km: float = 0.0,
+) -> float:
+    """Return the uncertainty of a position given as a distance and direction.
+
+    Parameters
+    ----------
+    distance_km : float
+        Distance from the landmark or origin.
+    half_sector_deg : float
+        Half the width of the direction's sector: :data:`COMPASS_HALF_SECTOR_DEG`
+        for a named direction, :data:`BEARING_HALF_SECTOR_DEG` for degrees.
+    hedged : bool
+        Whether the distance is qualified ("approximately", "about", ...).
+    range_km : float, default 0
+        Half the width of a distance range ("200 to 250 km"); the distance error
+        is at least this.
+    landmark_km : float, default 0
+        Radius of the landmark or origin itself.
+
+    Returns
+    -------
+    float
+        Radius in km of the disc that should hold the true position.
+
+    Examples
+    --------
+    >>> round(relative_uncertainty_km(200.0, half_sector_deg=11.25, hedged=True), 1)
+    43.8
+    >>> round(relative_uncertainty_km(1000.0, half_sector_deg=0.5, hedged=False), 2)
+    50.76
+    """
+    fraction = _HEDGED_DISTANCE_FRACTION if hedged else _DISTANCE_FRACTION
+    radial = max(abs(distance_km) * fraction, range_km)
+    lateral = distance_km * math.sin(math.radians(half_sector_deg))
+    return math.hypot(radial, lateral) + landmark_km
+
+
+def coordinate_uncertainty_km(text: str) -> float:
+    """Return the uncertainty of coordinates: half a unit of the last digit given.
+
+    Parameters
+    ----------
+    text : str
+        Coordinates in the notation of :func:`geo.coords.parse_position` (Japanese
+        symbols already translated).
+
+    Returns
+    -------
+    float
+        Radius in km: half a second; half a unit of the most precise minutes'
+        last decimal; or half a unit of the least precise degrees' last decimal.
+        One degree is taken as 111.32 km.
+
+    Examples
+    --------
+    >>> round(coordinate_uncertainty_km("26°04′N 122°44′E"), 2)
+    0.93
+    >>> round(coordinate_uncertainty_km("26.07, 122.73"), 3)
+    0.557
+    """
+    t = text.replace(",", " ")
+    if re.search(r"\d\s*(?:''|\"|″)|\d+'\s*\d+(?:\.\d+)?\s*(?:\"|″|'')", t):
+        return 0.5 / 3600 * _KM_PER_DEGREE  # to the second
+    if re.search(r"['′]|\d-\d", t) or re.search(r"\d\s+\d{1,2}(?:\.\d+)?\s*[NSEWnsew]", t):
+        decimals = re.findall(r"\d+\.(\d+)\s*['′]", t)
+        places = max((len(d) for d in decimals), default=0)
+        return 0.5 * 10.0**-places / 60 * _KM_PER_DEGREE
+    decimals = re.findall(r"\d+\.(\d+)", t)
+    places = min((len(d) for d in decimals), default=0) if decimals else 0
+    return 0.5 * 10.0**-places * _KM_PER_DEGREE
