@@ -37,8 +37,11 @@ from .errors import DataSourceError, InputError
 __all__ = [
     "OUTPUT_FORMATS",
     "BadDownload",
+    "FORMULA_PREFIXES",
     "atomic_path",
+    "check_output",
     "download",
+    "neutralise_formulas",
     "read_vector",
     "vector_fields",
     "write_frame",
@@ -174,6 +177,83 @@ def write_text(target: str | Path, text: str) -> Path:
     return Path(target)
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy where text cells that a spreadsheet would run as formulas are inert.
+
+    Following the OWASP guidance on CSV injection, a text cell that starts with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``, so
+    Excel, LibreOffice and Google Sheets show it as text. Numbers are untouched.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> out = neutralise_formulas(pd.DataFrame({"t": ["=HYPERLINK(1)", "ok"], "n": [-1, 2]}))
+    >>> out["t"].tolist(), out["n"].tolist()
+    (["'=HYPERLINK(1)", 'ok'], [-1, 2])
+    """
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue
+        text = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES))
+        if text.any():
+            out[col] = values.where(~text, "'" + values.astype(str))
+    return out
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def check_output(
+    target: str | Path,
+    *,
+    suffixes: tuple[str, ...],
+    inputs: tuple[str | Path, ...] = (),
+    what: str = "output",
+) -> Path:
+    """Check that ``target`` may be written; return it as a Path.
+
+    Refuses, with one clear :class:`~geo.errors.InputError`: a file ending not in
+    ``suffixes``; a target that is one of ``inputs`` (the same path, a symlink to
+    it or a hard link of it: an output never overwrites an input); a target that
+    is a folder; a parent that is a file.
+
+    Examples
+    --------
+    >>> check_output("maps/a.html", suffixes=(".html",)).name
+    'a.html'
+    >>> check_output("maps/a.csv", suffixes=(".html",))
+    Traceback (most recent call last):
+    geo.errors.InputError: maps/a.csv: output is written as .html, not .csv
+    """
+    path = Path(target)
+    if path.suffix.lower() not in suffixes:
+        got = path.suffix or "no file ending"
+        raise InputError(f"{what} is written as {' or '.join(suffixes)}, not {got}", source=str(path))
+    if path.is_dir():
+        raise InputError(f"{what} is a folder; give a file name", source=str(path))
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(f"{parent} is a file, not a folder", source=str(path))
+            break
+    for given in inputs:
+        if given is not None and Path(given).exists() and _same_file(Path(given), path):
+            raise InputError(
+                f"{what} would overwrite the input {given}; choose another name", source=str(path)
+            )
+    return path
+
+
 def _writer(suffix: str, layer: str) -> Callable[[gpd.GeoDataFrame, Path], None]:
     if suffix == ".csv":
 
@@ -191,7 +271,13 @@ def _writer(suffix: str, layer: str) -> Callable[[gpd.GeoDataFrame, Path], None]
     raise InputError(f"cannot write {suffix!r} files; use one of {', '.join(OUTPUT_FORMATS)}")
 
 
-def write_frame(frame: gpd.GeoDataFrame, target: str | Path) -> Path:
+def write_frame(
+    frame: gpd.GeoDataFrame,
+    target: str | Path,
+    *,
+    raw: bool = False,
+    inputs: tuple[str | Path, ...] = (),
+) -> Path:
     """Write a GeoDataFrame atomically; the format follows the file ending.
 
     Parameters
@@ -199,11 +285,21 @@ def write_frame(frame: gpd.GeoDataFrame, target: str | Path) -> Path:
     frame : geopandas.GeoDataFrame
         What to write. Datetime columns are written as ISO 8601 text in CSV.
     target : str or Path
-        ``.csv``, ``.geojson``, ``.gpkg`` or ``.parquet``.
+        ``.csv``, ``.geojson``, ``.gpkg`` or ``.parquet``. It must not be one of
+        ``inputs`` nor the file ``frame`` was read from (``attrs["source"]``).
+    raw : bool, default False
+        Write CSV text cells as they are. By default cells that a spreadsheet
+        would run as formulas are neutralised (:func:`neutralise_formulas`).
+    inputs : tuple of path
+        Files the output must not overwrite.
     """
-    target = Path(target)
+    source = frame.attrs.get("source")
+    sources = (source,) if isinstance(source, str) and source != "frame" else ()
+    target = check_output(
+        target, suffixes=OUTPUT_FORMATS, inputs=(*inputs, *sources), what="the output"
+    )
     writer = _writer(target.suffix.lower(), target.stem)
-    plain = frame.copy()
+    plain = frame.copy() if raw or target.suffix.lower() != ".csv" else neutralise_formulas(frame)
     plain.attrs = {}  # the rejects table and coverage are not file metadata
     with atomic_path(target) as tmp:
         writer(plain, tmp)
