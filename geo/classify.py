@@ -22,6 +22,7 @@ import pandas as pd
 import shapely
 
 from . import settings
+from ._progress import Progress
 from .antimeridian import split_antimeridian
 from .errors import InputError
 from .geodesy import GEOD, geodesic_circle, m_to_nm
@@ -96,18 +97,11 @@ def _in_chunks(
 ) -> gpd.GeoDataFrame:
     """Run ``run`` on consecutive slices of at most CLASSIFY_CHUNK_POINTS rows; concatenate."""
     size = settings.CLASSIFY_CHUNK_POINTS
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(incidents), unit="pt", desc="classify", disable=None)
     parts = []
-    for start in range(0, len(incidents), size):
-        parts.append(run(incidents.iloc[start : start + size]))
-        if bar is not None:
-            bar.update(len(parts[-1]))
-    if bar is not None:
-        bar.close()
+    with Progress(len(incidents), desc="classify", unit="pt", enabled=progress) as report:
+        for start in range(0, len(incidents), size):
+            parts.append(run(incidents.iloc[start : start + size]))
+            report.update(len(parts[-1]))
     out = gpd.GeoDataFrame(pd.concat(parts), crs=incidents.crs)
     out.attrs = dict(incidents.attrs)
     return out

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import geopandas as gpd
 import pandas as pd
@@ -21,6 +25,9 @@ from .errors import FlashpointsError, InputError
 log = logging.getLogger(__name__)
 
 _EXIT_USER_ERROR = 2
+
+#: File endings of HTML maps.
+_MAP_SUFFIXES = (".html", ".htm")
 
 
 def _load_many(files: Sequence[str], *, skip_invalid: bool) -> gpd.GeoDataFrame:
@@ -62,6 +69,21 @@ def _map_tiles(args: argparse.Namespace) -> list[str] | None:
     return args.basemap or list(settings.MAP_BASEMAPS)
 
 
+def _inputs(args: argparse.Namespace) -> tuple[str, ...]:
+    """Every file the command reads: an output must never overwrite one of them."""
+    files = list(getattr(args, "files", None) or [])
+    for name in ("zones", "land"):
+        if getattr(args, name, None):
+            files.append(getattr(args, name))
+    return tuple(files)
+
+
+def _check_output(args: argparse.Namespace, suffixes: tuple[str, ...], what: str) -> Path:
+    from .io import check_output
+
+    return check_output(args.output, suffixes=suffixes, inputs=_inputs(args), what=what)
+
+
 def _write_map(m: object, args: argparse.Namespace) -> Path:
     from .maps import save_map
 
@@ -74,6 +96,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
     from .maps import incident_map
     from .zones import load_zones
 
+    _check_output(args, _MAP_SUFFIXES, "an HTML map")
     zones = load_zones(args.zones)
     incidents = _load_many(args.files, skip_invalid=args.skip_invalid)
     classified = classify(incidents, zones, progress=not args.no_progress)
@@ -101,10 +124,14 @@ def _cmd_assets_fetch(args: argparse.Namespace) -> int:
 
 def _cmd_classify(args: argparse.Namespace) -> int:
     from .classify import classify
-    from .io import write_frame
+    from .io import OUTPUT_FORMATS, write_frame
     from .prepared import PreparedZones
     from .zones import load_zones
 
+    if args.engine == "dask":
+        _check_output_folder(args)
+    else:
+        _check_output(args, OUTPUT_FORMATS, "the output")
     prepared = PreparedZones(load_zones(args.zones))
     if args.engine == "dask":
         from .distributed import map_to_parquet, quiet_dask_logs
@@ -126,10 +153,24 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         raise InputError("--scheduler needs --engine dask")
     incidents = _load_many(args.files, skip_invalid=args.skip_invalid)
     classified = classify(incidents, prepared=prepared, progress=not args.no_progress)
-    write_frame(classified, args.output)
+    write_frame(classified, args.output, raw=args.raw, inputs=_inputs(args))
     print(_summary(classified))
     print(f"{len(classified)} incidents classified; written to {args.output}")
     return 0
+
+
+def _check_output_folder(args: argparse.Namespace) -> None:
+    """Refuse a Dask output folder that is, or holds, an input."""
+    out = Path(args.output).resolve()
+    for given in _inputs(args):
+        path = Path(given).resolve()
+        if path == out or out in path.parents:
+            raise InputError(f"{args.output} holds the input {given}; choose another folder")
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(f"{args.output}: {parent} is a file, not a folder")
+            break
 
 
 def _cmd_incidents_check(args: argparse.Namespace) -> int:
@@ -151,6 +192,7 @@ def _cmd_zones_map(args: argparse.Namespace) -> int:
     from .maps import zones_map
     from .zones import load_zones
 
+    _check_output(args, _MAP_SUFFIXES, "an HTML map")
     out = _write_map(zones_map(load_zones(args.zones), tiles=_map_tiles(args)), args)
     print(f"zone map written to {out}")
     return 0
@@ -186,6 +228,7 @@ def _cmd_zones_build(args: argparse.Namespace) -> int:
     from .zones import save_zones
     from .zones.builder import build
 
+    _check_output(args, (".geojson",), "a zone set")
     zones = build(
         land=args.land,
         claims=_parse_claims(args.claims),
@@ -205,9 +248,35 @@ def _output_option(parser: argparse.ArgumentParser, default: str, what: str) -> 
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, like every other user error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(_EXIT_USER_ERROR, f"flashpoints: {message} (see {self.prog} --help)\n")
+
+
+class Terminated(BaseException):
+    """Raised in the main thread on SIGTERM, so that temporary files are cleaned up."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _distance_km(text: str) -> float:
+    """Read a finite, positive distance in km (an argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of km") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} km: give a finite distance above 0")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``flashpoints`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="flashpoints",
         description="Map and classify maritime incidents against claim-aware zones.",
     )
@@ -245,7 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--range-rings-km",
         nargs="*",
-        type=float,
+        type=_distance_km,
         default=[],
         metavar="KM",
         help="geodesic range rings around launch sites, e.g. --range-rings-km 500 1000",
@@ -277,6 +346,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler (tcp://...)")
     p.add_argument("--workers", type=int, help="workers of the local Dask cluster (default: cores)")
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="write CSV text as it is (by default cells starting with = + - @ are "
+        "prefixed with ' so spreadsheets do not run them as formulas)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_classify)
 
@@ -345,8 +420,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING - 10 * min(args.verbose, 2),
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return int(args.func(args))
+    except Terminated:
+        print("flashpoints: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except FlashpointsError as exc:
         print(f"flashpoints: {exc}", file=sys.stderr)
         return _EXIT_USER_ERROR

@@ -80,6 +80,27 @@ def _paths(source: str | Path | Sequence[str | Path]) -> list[str]:
     return out
 
 
+def _check_points(path: str) -> None:
+    """Refuse a GeoParquet file whose metadata says it holds other geometries than points."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(path).metadata or {}
+        geo_meta = json.loads(meta.get(b"geo", b"{}"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read GeoParquet metadata: {exc}", source=path) from exc
+    column = geo_meta.get("columns", {}).get(geo_meta.get("primary_column", ""), {})
+    types = set(column.get("geometry_types", [])) - {"Point", "Point Z"}
+    if types:
+        raise InputError(
+            f"geometry is {', '.join(sorted(types))}; classify takes points "
+            "(write centroids or representative points)",
+            source=path,
+        )
+
+
 def read_positions(source: str | Path | Sequence[str | Path]) -> Any:
     """Read GeoParquet files (paths, globs or a folder) as a lazy dask-geopandas frame.
 
@@ -87,6 +108,8 @@ def read_positions(source: str | Path | Sequence[str | Path]) -> Any:
     """
     dask_geopandas = _require_dask()
     paths = _paths(source)
+    for path in paths:
+        _check_points(path)
     try:
         return dask_geopandas.read_parquet(paths)
     except (ValueError, OSError) as exc:

@@ -20,6 +20,7 @@ import shapely
 from pyproj import Geod, Transformer
 
 from . import settings
+from ._progress import track
 
 __all__ = [
     "GEOD",
@@ -185,12 +186,8 @@ def buffer_lines_m(
     pieces = shapely.intersection(geom, cells[shapely.intersects(geom, cells)])
     pieces = pieces[~shapely.is_empty(pieces)]
     out = []
-    iterator: Iterable[shapely.Geometry] = pieces
-    if progress:
-        from tqdm.auto import tqdm
-
-        iterator = tqdm(pieces, desc=f"buffer {distance_m / settings.NM_M:g} nm", unit="cell")
-    for piece in iterator:
+    desc = f"buffer {distance_m / settings.NM_M:g} nm"
+    for piece in track(pieces, total=len(pieces), desc=desc, unit="cell", enabled=progress):
         c = piece.envelope.centroid
         fwd, inv = aeqd_transformers(c.x, c.y)
         # Edges are straight in longitude/latitude (as GIS files mean them); keep them
