@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 # apt-get needs root; use sudo when we are not root.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: map test lint format zones bench bench-classify bench-map bench-dask install install-test browser-deps notebooks clean
+.PHONY: map test lint format zones bench bench-classify bench-map bench-dask bench-load install install-test browser-deps notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,8 +56,8 @@ format: install-test
 zones: install-test
 	$(BIN)/flashpoints zones build -o data/zones/east-asia.geojson
 
-## make bench: every benchmark (bench-classify, bench-map, bench-dask).
-bench: bench-classify bench-map bench-dask
+## make bench: every benchmark (bench-classify, bench-map, bench-dask, bench-load).
+bench: bench-classify bench-map bench-dask bench-load
 
 ## make bench-classify: flashpoints vs geopandas.sjoin vs DuckDB spatial, lookup and full classify (about 9 minutes).
 bench-classify: install-test
@@ -72,6 +72,10 @@ bench-map: install-test browser-deps
 notebooks: install-test
 	$(BIN)/pip install --quiet -e ".[notebook]"
 	$(BIN)/jupyter lab notebooks/
+
+## make bench-load: load a 1,000,000-row incident CSV, flashpoints vs a bare pandas loader, time and peak memory (about 1 minute).
+bench-load: install-test
+	$(BIN)/python -m benchmarks.load_bench --json benchmarks/last-load-run.json
 
 ## make bench-dask: 10M GeoParquet points, in memory vs a local Dask cluster (about 25 minutes).
 bench-dask: install-test

@@ -16,8 +16,12 @@ __all__ = ["crosses_antimeridian", "split_antimeridian"]
 
 
 def _ring_jumps(ring: shapely.LinearRing) -> bool:
-    x = shapely.get_coordinates(ring)[:, 0]
-    return bool(len(x) > 1 and np.any(np.abs(np.diff(x)) > 180.0))
+    """Tell whether a ring jumps across ±180 (a world-wide box, which would collapse, does not)."""
+    xy = shapely.get_coordinates(ring)
+    if len(xy) < 2 or not np.any(np.abs(np.diff(xy[:, 0])) > 180.0):
+        return False
+    unwrapped = np.column_stack([np.where(xy[:, 0] < 0, xy[:, 0] + 360.0, xy[:, 0]), xy[:, 1]])
+    return bool(len(unwrapped) > 3 and shapely.Polygon(unwrapped).area > 0.0)
 
 
 def crosses_antimeridian(geom: shapely.Geometry) -> bool:

@@ -30,22 +30,28 @@ _EXIT_USER_ERROR = 2
 _MAP_SUFFIXES = (".html", ".htm")
 
 
-def _load_many(files: Sequence[str], *, skip_invalid: bool) -> gpd.GeoDataFrame:
+def _reading_options(args: argparse.Namespace) -> dict[str, object]:
+    """Return the incident-reading options of the command line as load_incidents keywords."""
+    return {name: getattr(args, name) for name in ("dayfirst", "sheet", "encoding", "geometry")}
+
+
+def _load_many(files: Sequence[str], *, skip_invalid: bool, **reading: object) -> gpd.GeoDataFrame:
     from .datasets import data_path
     from .incidents import load_incidents, rejects
 
     paths = list(files) or [str(data_path("incidents", "incidents.csv"))]
     frames = []
     for path in paths:
-        gdf = load_incidents(path, errors="report")
+        gdf = load_incidents(path, errors="report", **reading)  # type: ignore[arg-type]
         bad = rejects(gdf)
         if len(bad):
             first = bad.iloc[0]
+            where = f"{path}, sheet {first['sheet']!r}" if "sheet" in bad.columns else path
             more = f" ({len(bad) - 1} more rows rejected)" if len(bad) > 1 else ""
             message = f"{first['column']}: {first['reason']}{more}"
             if not skip_invalid:
-                raise InputError(message, source=path, row=int(first["row"]))
-            print(f"flashpoints: warning: {path}, row {first['row']}: {message}", file=sys.stderr)
+                raise InputError(message, source=where, row=int(first["row"]))
+            print(f"flashpoints: warning: {where}, row {first['row']}: {message}", file=sys.stderr)
         gdf = gdf.assign(source_file=path)
         frames.append(gdf)
     merged = pd.concat(frames, ignore_index=True)
@@ -94,11 +100,10 @@ def _write_map(m: object, args: argparse.Namespace) -> Path:
 def _cmd_map(args: argparse.Namespace) -> int:
     from .classify import classify
     from .maps import incident_map
-    from .zones import load_zones
 
     _check_output(args, _MAP_SUFFIXES, "an HTML map")
-    zones = load_zones(args.zones)
-    incidents = _load_many(args.files, skip_invalid=args.skip_invalid)
+    zones = _load_zones(args)
+    incidents = _load_many(args.files, skip_invalid=args.skip_invalid, **_reading_options(args))
     classified = classify(incidents, zones, progress=not args.no_progress)
     m = incident_map(
         classified,
@@ -126,13 +131,12 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     from .classify import classify
     from .io import OUTPUT_FORMATS, write_frame
     from .prepared import PreparedZones
-    from .zones import load_zones
 
     if args.engine == "dask":
         _check_output_folder(args)
     else:
         _check_output(args, OUTPUT_FORMATS, "the output")
-    prepared = PreparedZones(load_zones(args.zones))
+    prepared = PreparedZones(_load_zones(args))
     if args.engine == "dask":
         from .distributed import map_to_parquet, quiet_dask_logs
 
@@ -151,7 +155,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         return 0
     if args.scheduler:
         raise InputError("--scheduler needs --engine dask")
-    incidents = _load_many(args.files, skip_invalid=args.skip_invalid)
+    incidents = _load_many(args.files, skip_invalid=args.skip_invalid, **_reading_options(args))
     classified = classify(incidents, prepared=prepared, progress=not args.no_progress)
     write_frame(classified, args.output, raw=args.raw, inputs=_inputs(args))
     print(_summary(classified))
@@ -178,22 +182,27 @@ def _cmd_incidents_check(args: argparse.Namespace) -> int:
 
     status = 0
     for path in args.files:
-        gdf = load_incidents(path, errors="report")
+        gdf = load_incidents(path, errors="report", **_reading_options(args))  # type: ignore[arg-type]
         bad = rejects(gdf)
         total = gdf.attrs.get("rows_read", len(gdf) + len(bad))
         print(f"{path}: {total} rows, {len(gdf)} loaded, {len(bad)} rejected")
-        for r in bad.itertuples(index=False):
-            print(f"  row {r.row}, {r.column}: {r.reason}")
+        if "encoding_note" in gdf.attrs:
+            print(f"  encoding: {gdf.attrs['encoding_note']}")
+        for sheet, n in gdf.attrs.get("sheets", {}).items():
+            counts = f"{n['rows']} rows, {n['loaded']} loaded, {n['rejected']} rejected"
+            print(f"  sheet {sheet!r}: {counts}")
+        for r in bad.to_dict("records"):
+            where = f"sheet {r['sheet']!r}, " if "sheet" in r else ""
+            print(f"  {where}row {r['row']}, {r['column']}: {r['reason']}")
         status = status or (1 if len(bad) else 0)
     return status
 
 
 def _cmd_zones_map(args: argparse.Namespace) -> int:
     from .maps import zones_map
-    from .zones import load_zones
 
     _check_output(args, _MAP_SUFFIXES, "an HTML map")
-    out = _write_map(zones_map(load_zones(args.zones), tiles=_map_tiles(args)), args)
+    out = _write_map(zones_map(_load_zones(args), tiles=_map_tiles(args)), args)
     print(f"zone map written to {out}")
     return 0
 
@@ -274,6 +283,29 @@ def _distance_km(text: str) -> float:
     return value
 
 
+def _load_zones(args: argparse.Namespace) -> gpd.GeoDataFrame:
+    """Load ``--zones`` with the claimant options."""
+    from .zones import load_zones
+
+    return load_zones(
+        args.zones, claimants_field=args.claimants_field, allow_unclaimed=args.allow_unclaimed
+    )
+
+
+def _claimant_options(p: argparse.ArgumentParser) -> None:
+    """Add --claimants-field and --allow-unclaimed (how to read claimants from --zones)."""
+    p.add_argument(
+        "--claimants-field",
+        metavar="FIELD",
+        help="zone file field holding each zone's claimants (ISO3 codes, '/'-joined)",
+    )
+    p.add_argument(
+        "--allow-unclaimed",
+        action="store_true",
+        help="accept zones without claimants (refused by default)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``flashpoints`` command."""
     parser = _Parser(
@@ -283,8 +315,37 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def incident_reading(p: argparse.ArgumentParser) -> None:
+        order = p.add_mutually_exclusive_group()
+        order.add_argument(
+            "--dayfirst",
+            dest="dayfirst",
+            action="store_const",
+            const=True,
+            help="dates such as 12/07/2023 are day first (12 July)",
+        )
+        order.add_argument(
+            "--monthfirst",
+            dest="dayfirst",
+            action="store_const",
+            const=False,
+            help="dates such as 12/07/2023 are month first (December 7)",
+        )
+        p.add_argument("--sheet", help="read only this sheet of an Excel workbook (default: all)")
+        p.add_argument(
+            "--encoding", help="text encoding of CSV files, e.g. cp932 (default: detected)"
+        )
+        p.add_argument(
+            "--geometry",
+            choices=("centroid", "representative"),
+            help="place polygon and line incidents at this point, with an uncertainty that "
+            "covers the shape (default: reject them)",
+        )
+
     def incident_inputs(p: argparse.ArgumentParser) -> None:
         p.add_argument("--zones", help="zone file (default: the bundled East Asia set)")
+        incident_reading(p)
+        _claimant_options(p)
         p.add_argument(
             "--skip-invalid",
             action="store_true",
@@ -359,6 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
     isub = p.add_subparsers(dest="incidents_command", required=True, metavar="SUBCOMMAND")
     c = isub.add_parser("check", help="report the rows of incident files that cannot be loaded")
     c.add_argument("files", nargs="+")
+    incident_reading(c)
     c.set_defaults(func=_cmd_incidents_check)
 
     p = sub.add_parser("zones", help="zone set tools")
@@ -407,6 +469,7 @@ def build_parser() -> argparse.ArgumentParser:
     zm = zsub.add_parser("map", help="draw a zone set by itself")
     _output_option(zm, "maps/zones.html", "HTML file")
     zm.add_argument("--zones", help="zone file (default: the bundled East Asia set)")
+    _claimant_options(zm)
     map_options(zm)
     zm.set_defaults(func=_cmd_zones_map)
     return parser

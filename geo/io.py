@@ -8,17 +8,22 @@
   temporary file next to the target, then a rename, so a crash or a full disk
   never leaves a half-written output under the final name.
 * :func:`download`: one downloader, with retries and backoff on network errors,
-  time-outs and HTTP 5xx, a check of the body before it is kept, and an atomic
-  write into the cache.
+  time-outs and HTTP 5xx, a deadline per attempt and a size limit, the body
+  streamed to a temporary file beside the target, checked, then renamed into
+  place (nothing is held whole in memory; nothing is left behind on failure).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import http.client
 import logging
 import os
+import socket
+import ssl
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -26,6 +31,7 @@ import urllib.request
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -35,9 +41,9 @@ from . import settings
 from .errors import DataSourceError, InputError
 
 __all__ = [
+    "FORMULA_PREFIXES",
     "OUTPUT_FORMATS",
     "BadDownload",
-    "FORMULA_PREFIXES",
     "atomic_path",
     "check_output",
     "download",
@@ -238,7 +244,9 @@ def check_output(
     path = Path(target)
     if path.suffix.lower() not in suffixes:
         got = path.suffix or "no file ending"
-        raise InputError(f"{what} is written as {' or '.join(suffixes)}, not {got}", source=str(path))
+        raise InputError(
+            f"{what} is written as {' or '.join(suffixes)}, not {got}", source=str(path)
+        )
     if path.is_dir():
         raise InputError(f"{what} is a folder; give a file name", source=str(path))
     for parent in path.parents:
@@ -314,74 +322,298 @@ class BadDownload(Exception):
         self.retry = retry
 
 
-def _fetch_once(url: str, timeout_s: float) -> bytes:
-    host = urllib.parse.urlsplit(url).netloc
+#: Bytes read from the network (and written to the temporary file) at a time.
+_CHUNK_BYTES = 1 << 20
+
+
+@dataclasses.dataclass(frozen=True)
+class _Limits:
+    """What one attempt may take: seconds per read, seconds in all, bytes."""
+
+    timeout_s: float
+    deadline_s: float
+    max_bytes: int
+
+
+def _limits(timeout_s: float | None, deadline_s: float | None, max_bytes: int | None) -> _Limits:
+    """Fill in the settings and refuse limits that are not positive numbers."""
+    limits = _Limits(
+        timeout_s=settings.DOWNLOAD_TIMEOUT_S if timeout_s is None else timeout_s,
+        deadline_s=settings.DOWNLOAD_DEADLINE_S if deadline_s is None else deadline_s,
+        max_bytes=settings.DOWNLOAD_MAX_BYTES if max_bytes is None else max_bytes,
+    )
+    for name, value in dataclasses.asdict(limits).items():
+        if not (isinstance(value, int | float) and 0 < value < float("inf")):
+            raise InputError(f"download {name} must be a positive number, got {value!r}")
+    return limits
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """A redirect handler that remembers where each request was sent on to."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        """Follow the redirect as urllib does, remembering the new address."""
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None:
+            self.urls.append(new.full_url)
+        return new
+
+
+def _host(url: str, redirects: _Redirects) -> str:
+    """Name the host that answered last: after redirects, the final one."""
+    if not redirects.urls:
+        return urllib.parse.urlsplit(url).netloc
+    final = urllib.parse.urlsplit(redirects.urls[-1]).netloc
+    return f"{final} (redirected from {urllib.parse.urlsplit(url).netloc})"
+
+
+def _size(n: int) -> str:
+    """Write a byte count for a message: bytes below a megabyte, else MB."""
+    return f"{n:,} bytes" if n < 1_000_000 else f"{n / 1e6:,.1f} MB"
+
+
+def _too_large(host: str, limits: _Limits, *, stated: int | None = None) -> BadDownload:
+    """Return the error for a body over the size limit (``stated``: its Content-Length)."""
+    what = f"says it is {_size(stated)}" if stated is not None else "sent more"
+    return BadDownload(
+        f"the answer from {host} {what}, over the limit of {_size(limits.max_bytes)} "
+        "(raise max_bytes= or geo.settings.DOWNLOAD_MAX_BYTES)",
+        retry=False,
+    )
+
+
+def _late(host: str, limits: _Limits) -> BadDownload:
+    """Return the error for an attempt that ran past its deadline."""
+    return BadDownload(
+        f"download from {host} took longer than {limits.deadline_s:g} s in all "
+        "(raise deadline_s= or geo.settings.DOWNLOAD_DEADLINE_S)",
+        retry=False,
+    )
+
+
+def _content_length(response: http.client.HTTPResponse) -> int | None:
+    """Return the body length the server states, or None (absent or not a number)."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout_s) as response:
-            expected = response.headers.get("Content-Length")
-            body: bytes = response.read()
-    except urllib.error.HTTPError as exc:
-        raise BadDownload(f"HTTP {exc.code} from {host}", retry=exc.code >= 500) from exc
-    except urllib.error.URLError as exc:
+        return int(response.headers.get("Content-Length", ""))
+    except ValueError:
+        return None
+
+
+class _Watchdog:
+    """At the deadline, shut the attempt's connections down: a blocked read wakes and fails.
+
+    The socket timeout bounds each read; only this bounds the whole attempt
+    (status line, headers and body), however steadily a server trickles.
+    """
+
+    def __init__(self, seconds: float):
+        self.connections: list[http.client.HTTPConnection] = []
+        self.fired = False
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def _fire(self) -> None:
+        """Mark the attempt late, then wake whatever read is waiting."""
+        self.fired = True
+        for connection in self.connections:
+            if connection.sock is not None:
+                with contextlib.suppress(OSError):
+                    connection.sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def connection(self, cls: type[http.client.HTTPConnection]) -> Any:
+        """Return a factory of ``cls`` connections that this watchdog can shut down."""
+
+        def make(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
+            self.connections.append(cls(*args, **kwargs))
+            return self.connections[-1]
+
+        return make
+
+
+class _WatchedHTTP(urllib.request.HTTPHandler):
+    """Open http:// addresses on connections a watchdog can shut down."""
+
+    def __init__(self, watchdog: _Watchdog):
+        super().__init__()
+        self.watchdog = watchdog
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        """Open as urllib does, on a watched connection."""
+        return self.do_open(self.watchdog.connection(http.client.HTTPConnection), req)
+
+
+class _WatchedHTTPS(urllib.request.HTTPSHandler):
+    """Open https:// addresses on connections a watchdog can shut down."""
+
+    def __init__(self, watchdog: _Watchdog):
+        super().__init__()
+        self.watchdog = watchdog
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        """Open as urllib does (default TLS context), on a watched connection."""
+        return self.do_open(self.watchdog.connection(http.client.HTTPSConnection), req)
+
+
+def _stream(
+    response: http.client.HTTPResponse, tmp: Path, limits: _Limits, host: str, late: _Watchdog
+) -> None:
+    """Copy the body into ``tmp`` a chunk at a time, within the size limit and the deadline."""
+    expected = _content_length(response)
+    if expected is not None and expected > limits.max_bytes:
+        raise _too_large(host, limits, stated=expected)
+    written = 0
+    with open(tmp, "wb") as out:
+        while chunk := response.read1(_CHUNK_BYTES):
+            written += len(chunk)
+            if written > limits.max_bytes:
+                raise _too_large(host, limits)
+            if late.fired:
+                break
+            out.write(chunk)
+    if late.fired:  # the end of the body may only be the watchdog's doing
+        raise _late(host, limits)
+    if expected is not None and written != expected:
         raise BadDownload(
-            f"cannot reach {host} ({exc.reason}); are you offline?", retry=True
-        ) from exc
-    except (TimeoutError, http.client.HTTPException, ConnectionError) as exc:
-        raise BadDownload(
-            f"download from {host} broke off ({type(exc).__name__})", retry=True
-        ) from exc
-    if expected is not None and len(body) != int(expected):
-        raise BadDownload(
-            f"download from {host} broke off ({len(body)} of {expected} bytes)", retry=True
+            f"download from {host} broke off ({written} of {expected} bytes)", retry=True
         )
-    return body
+
+
+def _fetch_once(url: str, tmp: Path, limits: _Limits) -> None:
+    """One attempt: stream the body of ``url`` into ``tmp``; network failures as BadDownload."""
+    redirects = _Redirects()
+    watchdog = _Watchdog(limits.deadline_s)
+    opener = urllib.request.build_opener(redirects, _WatchedHTTP(watchdog), _WatchedHTTPS(watchdog))
+    try:
+        with (
+            watchdog,
+            opener.open(url, timeout=min(limits.timeout_s, limits.deadline_s)) as response,
+        ):
+            _stream(response, tmp, limits, _host(url, redirects), watchdog)
+    except _NETWORK_ERRORS as exc:
+        if watchdog.fired:
+            raise _late(_host(url, redirects), limits) from exc
+        raise _network_error(exc, _host(url, redirects), limits) from exc
+
+
+#: What a failing connection raises (a full disk raises other OSErrors, which propagate).
+_NETWORK_ERRORS = (
+    urllib.error.URLError,
+    http.client.HTTPException,
+    TimeoutError,
+    ConnectionError,
+    ssl.SSLError,
+)
+
+
+def _network_error(exc: Exception, host: str, limits: _Limits) -> BadDownload:
+    """Return the BadDownload that says what went wrong on the network."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return BadDownload(f"HTTP {exc.code} from {host}", retry=exc.code >= 500)
+    if isinstance(exc, urllib.error.URLError):
+        return BadDownload(f"cannot reach {host} ({exc.reason}); are you offline?", retry=True)
+    if isinstance(exc, TimeoutError):
+        return BadDownload(
+            f"download from {host} stalled (nothing for {limits.timeout_s:g} s)", retry=True
+        )
+    return BadDownload(f"download from {host} broke off ({type(exc).__name__})", retry=True)
 
 
 def download(
     url: str,
     target: str | Path,
     *,
-    check: Callable[[bytes], None] | None = None,
+    check: Callable[[Path], None] | None = None,
     timeout_s: float | None = None,
+    deadline_s: float | None = None,
+    max_bytes: int | None = None,
     attempts: int | None = None,
     what: str = "download",
-) -> bytes:
-    """Download ``url`` into ``target`` atomically, with retries; return the body.
+) -> Path:
+    """Download ``url`` into ``target`` atomically, with retries; return ``target``.
+
+    The body is streamed into a temporary file in the target's folder (memory
+    stays flat however large it is), checked, then renamed over ``target``. A
+    failed, refused or interrupted attempt (Ctrl-C; SIGTERM under the
+    ``flashpoints`` command) leaves no file behind.
 
     Parameters
     ----------
     url : str
-        The address.
+        The address. Redirects are followed; errors name the host that answered.
     target : str or Path
         Where to keep the body; its folder is created.
     check : callable, optional
-        Called with the body before it is written; raises :class:`BadDownload`
-        to reject it (with ``retry=True`` when another attempt may help).
-    timeout_s, attempts : optional
-        Override :data:`geo.settings.DOWNLOAD_TIMEOUT_S` and
-        :data:`geo.settings.DOWNLOAD_ATTEMPTS`. Attempt ``k`` waits ``2**(k-1)``
-        seconds (at most 30) after a failure that may be retried.
+        Called with the path of the complete temporary file before it is
+        renamed into place; raises :class:`BadDownload` to reject it (with
+        ``retry=True`` when another attempt may help). It may rewrite the file
+        (atomically, e.g. with :func:`atomic_path`).
+    timeout_s : float, optional
+        Seconds to wait for the connection and for each read
+        (:data:`geo.settings.DOWNLOAD_TIMEOUT_S`).
+    deadline_s : float, optional
+        Seconds one attempt may take in all, from the request to the last byte
+        (:data:`geo.settings.DOWNLOAD_DEADLINE_S`); an attempt that runs past it
+        is not retried.
+    max_bytes : int, optional
+        The largest body kept (:data:`geo.settings.DOWNLOAD_MAX_BYTES`): refused
+        from the Content-Length header before reading, else as soon as the
+        stream passes it; not retried.
+    attempts : int, optional
+        :data:`geo.settings.DOWNLOAD_ATTEMPTS`. Attempt ``k`` waits
+        ``2**(k-1)`` seconds (at most 30) after a failure that may be retried
+        (network errors, stalls, HTTP 5xx, a body shorter than its Content-Length).
     what : str, default "download"
         Named in the error message.
+
+    Returns
+    -------
+    pathlib.Path
+        ``target``.
 
     Raises
     ------
     geo.errors.DataSourceError
         When every attempt failed; nothing is written under ``target``.
+    geo.errors.InputError
+        When a limit is not a positive number.
+
+    Examples
+    --------
+    >>> download("http://127.0.0.1:9/x", "/tmp/x.json", attempts=1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    geo.errors.DataSourceError: download: cannot reach 127.0.0.1:9 (...); are you offline?
     """
+    limits = _limits(timeout_s, deadline_s, max_bytes)
     n_attempts = attempts or settings.DOWNLOAD_ATTEMPTS
-    timeout = timeout_s or settings.DOWNLOAD_TIMEOUT_S
     for attempt in range(1, n_attempts + 1):
         try:
-            body = _fetch_once(url, timeout)
-            if check is not None:
-                check(body)
-            break
+            with atomic_path(target) as tmp:
+                _fetch_once(url, tmp, limits)
+                if check is not None:
+                    check(tmp)
+            return Path(target)
         except BadDownload as exc:
             log.info("attempt %d/%d failed: %s", attempt, n_attempts, exc)
             if not exc.retry or attempt == n_attempts:
                 raise DataSourceError(f"{what}: {exc}") from exc
             time.sleep(min(2.0 ** (attempt - 1), 30.0))
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(body)
-    return body
+    raise InputError(f"download attempts must be at least 1, got {attempts!r}")

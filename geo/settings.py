@@ -59,12 +59,23 @@ MAP_UNCERTAINTY_MAX: int = 5_000
 #: Size budget of a map's HTML file, megabytes: saving a larger map logs a warning.
 MAP_HTML_BUDGET_MB: float = 15.0
 
+#: Longest text, in characters, that a map page shows from one cell (a title,
+#: description, source, kind, zone name...). Longer text is cut and ends with
+#: "… (truncated; full text in the data)"; the frames are not changed. This keeps
+#: a page (and the memory needed to draw it) bounded whatever a cell holds.
+MAP_TEXT_MAX_CHARS: int = 2_000
+
 #: Basemaps offered on online maps (xyzservices names); the first is shown.
 MAP_BASEMAPS: tuple[str, ...] = ("OpenStreetMap.Mapnik", "Esri.OceanBasemap", "Esri.WorldImagery")
 
 #: Width of the band around a zone boundary inside which a point's class is
 #: "borderline" when it carries no uncertainty of its own, kilometres.
 BORDERLINE_KM: float = 0.0
+
+#: Position text (a ``position`` cell, an origin) longer than this many characters,
+#: leading and trailing spaces aside, is rejected unread by :func:`geo.locate` ("position
+#: text is N characters; at most 500 are read"): no real position needs more.
+POSITION_MAX_CHARS: int = 500
 
 #: Marine Regions WFS endpoint (GeoServer).
 MARINEREGIONS_WFS_URL: str = "https://geo.vliz.be/geoserver/MarineRegions/wfs"
@@ -80,8 +91,19 @@ MARINEREGIONS_LAYERS: tuple[str, ...] = (
     "high_seas",
 )
 
-#: Seconds to wait for a download to start or continue.
+#: Seconds to wait for a download to start or continue (each read from the network).
 DOWNLOAD_TIMEOUT_S: float = 60.0
+
+#: Seconds one download attempt may take in all, however steadily the server
+#: trickles: a server sending a byte a second never ends a download otherwise.
+#: A download that hits it is not retried. Per call: ``deadline_s=``.
+DOWNLOAD_DEADLINE_S: float = 900.0
+
+#: Largest body a download keeps, bytes (500 MB; a whole-world Marine Regions
+#: layer asked for without ``bbox`` may need more). Refused from the
+#: Content-Length header before anything is read, else as soon as the stream
+#: passes it; not retried. Per call: ``max_bytes=``.
+DOWNLOAD_MAX_BYTES: int = 500_000_000
 
 #: Attempts per download (a failed attempt waits 1, 2, 4 ... seconds before the next).
 DOWNLOAD_ATTEMPTS: int = 3

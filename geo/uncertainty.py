@@ -12,59 +12,98 @@
   "some" or "roughly", and at least half the width of a range such as "200 to
   250 km") and a lateral error (distance times the sine of half a compass sector:
   11.25 degrees for named directions such as "west" or "NNW", 0.5 degree for a
-  bearing in degrees), plus the landmark's or origin's own radius.
+  bearing in degrees), plus the landmark's or origin's own radius;
+* a shape placed by a point (:func:`shape_uncertainty_km`): the geodesic
+  distance from the point to the shape's farthest vertex, so that the disc
+  covers the shape.
+
+No distance or radius is over :data:`MAX_DISTANCE_KM`, half the Earth's
+equatorial circumference: nothing on Earth is farther away along the surface.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from typing import overload
+
+import numpy as np
+import shapely
+
+from .geodesy import GEOD
 
 __all__ = [
     "BEARING_HALF_SECTOR_DEG",
     "COMPASS_HALF_SECTOR_DEG",
+    "MAX_DISTANCE_KM",
     "coordinate_uncertainty_km",
     "relative_uncertainty_km",
+    "shape_uncertainty_km",
 ]
 
 #: Half-sector of a named compass direction (one of 16 points), degrees.
 COMPASS_HALF_SECTOR_DEG: float = 11.25
 #: Half-sector of a bearing given in degrees, degrees.
 BEARING_HALF_SECTOR_DEG: float = 0.5
+#: Half the equatorial circumference of the ellipsoid (pi times its semi-major
+#: axis), km: the longest geodesic between two points, about 20,037.5 km.
+MAX_DISTANCE_KM: float = math.pi * GEOD.a / 1000.0
 
 _DISTANCE_FRACTION = 0.05
 _HEDGED_DISTANCE_FRACTION = 0.10
 _KM_PER_DEGREE = 111.32
 
 
+@overload
 def relative_uncertainty_km(
     distance_km: float,
     *,
     half_sector_deg: float,
     hedged: bool,
-    range_km: float = 0.0,
-    landmark_km: float = 0.0,
-) -> float:
+    range_km: float = ...,
+    landmark_km: float = ...,
+) -> float: ...
+
+
+@overload
+def relative_uncertainty_km(
+    distance_km: np.ndarray,
+    *,
+    half_sector_deg: float,
+    hedged: bool,
+    range_km: float | np.ndarray = ...,
+    landmark_km: float | np.ndarray = ...,
+) -> np.ndarray: ...
+
+
+def relative_uncertainty_km(
+    distance_km: float | np.ndarray,
+    *,
+    half_sector_deg: float,
+    hedged: bool,
+    range_km: float | np.ndarray = 0.0,
+    landmark_km: float | np.ndarray = 0.0,
+) -> float | np.ndarray:
     """Return the uncertainty of a position given as a distance and direction.
 
     Parameters
     ----------
-    distance_km : float
-        Distance from the landmark or origin.
+    distance_km : float or array
+        Distance from the landmark or origin (an array gives an array).
     half_sector_deg : float
         Half the width of the direction's sector: :data:`COMPASS_HALF_SECTOR_DEG`
         for a named direction, :data:`BEARING_HALF_SECTOR_DEG` for degrees.
     hedged : bool
         Whether the distance is qualified ("approximately", "about", ...).
-    range_km : float, default 0
+    range_km : float or array, default 0
         Half the width of a distance range ("200 to 250 km"); the distance error
         is at least this.
-    landmark_km : float, default 0
+    landmark_km : float or array, default 0
         Radius of the landmark or origin itself.
 
     Returns
     -------
-    float
+    float or numpy.ndarray
         Radius in km of the disc that should hold the true position.
 
     Examples
@@ -75,9 +114,42 @@ def relative_uncertainty_km(
     50.76
     """
     fraction = _HEDGED_DISTANCE_FRACTION if hedged else _DISTANCE_FRACTION
-    radial = max(abs(distance_km) * fraction, range_km)
-    lateral = distance_km * math.sin(math.radians(half_sector_deg))
-    return math.hypot(radial, lateral) + landmark_km
+    radial = np.maximum(np.abs(distance_km) * fraction, range_km)
+    lateral = np.abs(distance_km) * math.sin(math.radians(half_sector_deg))
+    out = np.hypot(radial, lateral) + landmark_km
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def shape_uncertainty_km(points: np.ndarray, shapes: np.ndarray) -> np.ndarray:
+    """Return the radius of the disc around each point that covers its shape.
+
+    Parameters
+    ----------
+    points : array of shapely.Point
+        The point chosen for each shape (a centroid or a point on the surface),
+        longitude/latitude degrees.
+    shapes : array of shapely geometries
+        The shapes, longitude/latitude degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        For each shape, the geodesic distance in km from its point to its
+        farthest vertex.
+
+    Examples
+    --------
+    >>> square = shapely.box(0.0, 0.0, 2.0, 2.0)
+    >>> round(float(shape_uncertainty_km(np.array([square.centroid]), np.array([square]))[0]))
+    157
+    """
+    coords, owner = shapely.get_coordinates(shapes, return_index=True)
+    out = np.zeros(len(shapes))
+    if len(coords):
+        x, y = shapely.get_x(points)[owner], shapely.get_y(points)[owner]
+        _, _, metres = GEOD.inv(x, y, coords[:, 0], coords[:, 1])
+        np.maximum.at(out, owner, np.asarray(metres) / 1000.0)
+    return out
 
 
 def coordinate_uncertainty_km(text: str) -> float:

@@ -2,8 +2,10 @@
 
 There is no internet on the test machines: every request the page makes is
 routed. Map assets (Leaflet) are served from the npm packages that ``make test``
-installs into ``node_modules/`` (see ``geo/assets.py``); basemap tiles get a plain
-grey PNG; anything else is aborted and shows up as a failed request.
+installs into ``node_modules/`` (see ``geo/assets.py``), with the CORS header a CDN
+sends (the maps load them with ``crossorigin`` and an ``integrity`` hash, which the
+browser checks); basemap tiles get a plain grey PNG; anything else is aborted and
+shows up as a failed request.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ TILE_HOSTS = ("tile.openstreetmap.org", "basemaps.cartocdn.com", "server.arcgiso
 GREY_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGPo6OgAAAN+AT+dTbKhAAAAAElFTkSuQmCC"
 )
+
+# What jsDelivr answers too: without it a crossorigin (integrity-checked) asset is refused.
+CORS = {"Access-Control-Allow-Origin": "*"}
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -71,6 +76,7 @@ class PageLog:
         self.page_errors: list[str] = []
         self.aborted: list[str] = []
         self.local: list[str] = []
+        self.dialogs: list[str] = []  # alert/confirm/prompt messages (each dismissed)
 
 
 def route_offline(context, log: PageLog, base_url: str, extra: dict | None = None) -> None:
@@ -88,14 +94,14 @@ def route_offline(context, log: PageLog, base_url: str, extra: dict | None = Non
             log.local.append(url)
             body = extra[url]
             if isinstance(body, bytes):
-                route.fulfill(status=200, body=body)
+                route.fulfill(status=200, body=body, headers=CORS)
             else:
-                route.fulfill(path=str(body))
+                route.fulfill(path=str(body), headers=CORS)
             return
         path = local_file(url, NODE_MODULES)
         if path is not None:
             log.local.append(url)
-            route.fulfill(path=str(path))
+            route.fulfill(path=str(path), headers=CORS)
             return
         if any(host in url for host in TILE_HOSTS):
             route.fulfill(status=200, body=GREY_PNG, content_type="image/png")
@@ -121,6 +127,7 @@ def _chromium_page(viewport, *, offline: bool = False) -> Iterator[tuple[object,
             page = context.new_page()
             page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
             page.on("pageerror", lambda e: log.page_errors.append(str(e)))
+            page.on("dialog", lambda d: (log.dialogs.append(d.message), d.dismiss()))
             yield context, page, log
         finally:
             browser.close()

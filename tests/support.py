@@ -25,3 +25,30 @@ def run_cli(
     return subprocess.run(
         [FLASHPOINTS, *args], capture_output=True, text=True, cwd=cwd, env=full_env, timeout=600
     )
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    """Assert a command failed as user errors must (exit 2, one line, no traceback); return it."""
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+#: Put after a memory probe's imports, before the work it measures (``python -c``,
+#: Linux): ``mib("VmRSS:")`` reads the
+#: resident size, and the peak (``mib("VmHWM:")``) is restarted at the end of this
+#: prelude. Not getrusage's ru_maxrss, which in a child of a large process (pytest)
+#: starts at the parent's resident size, as Linux carries it over at exec.
+PEAK_PROBE_PRELUDE = """
+import gc
+def mib(key):
+    with open("/proc/self/status") as status:
+        line = next(x for x in status if x.startswith(key))
+    return int(line.split()[1]) / 1024
+gc.collect()
+before = mib("VmRSS:")
+with open("/proc/self/clear_refs", "w") as refs:
+    refs.write("5")
+"""

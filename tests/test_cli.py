@@ -1,12 +1,8 @@
 import pytest
 
+from tests.support import one_line_error
 
-def _one_line_error(result):
-    assert result.returncode == 2, (result.stdout, result.stderr)
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]
+_one_line_error = one_line_error
 
 
 def test_map_default_writes_html(cli, tmp_path):

@@ -14,7 +14,7 @@ import pytest
 
 from geo.cli import Terminated, _on_sigterm
 from geo.io import atomic_path
-from tests.support import FLASHPOINTS
+from tests.support import FLASHPOINTS, one_line_error
 
 CSV = "date,kind,title,lat,lon\n2024-01-01,buoy,A buoy,26.1,122.7\n2024-01-02,vessel,B,30.0,130.0\n"
 
@@ -27,13 +27,10 @@ def incidents_csv(tmp_path: Path) -> Path:
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
-    assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("flashpoints: ")
-    assert "Traceback" not in result.stderr
+    line = one_line_error(result)
+    assert line.startswith("flashpoints: ")
     for f in fragments:
-        assert f in lines[0]
+        assert f in line
 
 
 def test_classify_output_cannot_be_its_input(cli, incidents_csv):

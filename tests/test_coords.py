@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo.coords import format_position, parse_angle, parse_position
+from geo.coords import excerpt, format_position, parse_angle, parse_position
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,42 @@ def test_format_then_parse_round_trips(lat, lon, style):
     tol = {"dms": 0.006 / 3600, "dm": 0.0006 / 60, "decimal": 1e-6}[style]
     assert math.isclose(lat2, lat, abs_tol=tol)
     assert math.isclose(lon2, lon, abs_tol=tol)
+
+
+def test_whitespace_between_parts_is_read():
+    assert parse_position("26N" + " " * 300 + "122E") == (26.0, 122.0)
+    assert parse_position("26 °  04 \t'  N ,   122 ° 44 ' E") == pytest.approx(
+        (26 + 4 / 60, 122 + 44 / 60)
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1" + " " * 400 + "x", "N" + " " * 400 + "1 x", "26°04′N " + "1 " * 200, "9" * 500],
+)
+def test_long_unreadable_text_gets_a_short_message(text):
+    with pytest.raises(ValueError, match="cannot read") as info:
+        parse_position(text)
+    message = str(info.value)
+    assert len(message) <= 200
+    assert f"({len(text)} characters)" in message
+
+
+def test_excerpt_keeps_short_text_whole():
+    assert excerpt("26N 122E") == "'26N 122E'"
+
+
+def test_excerpt_cuts_long_text_and_gives_its_length():
+    assert excerpt("abcdef" * 50, max_chars=10) == "'abcdefabcd…' (300 characters)"
+
+
+def test_excerpt_counts_escaped_characters():
+    shown = excerpt("\x00" * 50, max_chars=20)
+    assert shown.startswith("'\\x00")
+    assert len(shown) <= 20 + 3 + len(" (50 characters)")
+    assert shown.endswith("(50 characters)")
+
+
+@given(st.text(max_size=300))
+def test_excerpt_is_bounded(text):
+    assert len(excerpt(text)) <= 80 + 3 + len(" (300 characters)")

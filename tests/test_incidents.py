@@ -65,11 +65,15 @@ def test_missing_file():
         load_incidents("does-not-exist.csv")
 
 
-@pytest.mark.parametrize("encoding", ["utf-8-sig", "shift_jis", "utf-8"])
-def test_csv_encodings(tmp_path, encoding):
+@pytest.mark.parametrize(
+    ("encoding", "read_as"),
+    [("utf-8-sig", "utf-8-sig"), ("shift_jis", "cp932"), ("cp932", "cp932"), ("utf-8", "utf-8")],
+)
+def test_csv_encodings(tmp_path, encoding, read_as):
     csv = _write(tmp_path, "jp.csv", "緯度,経度,title,lat,lon\nx,y,ブイ,26.07,122.73\n", encoding)
     gdf = load_incidents(csv)
     assert gdf["title"].tolist() == ["ブイ"]
+    assert gdf.attrs["encoding"] == read_as
 
 
 def test_tsv_and_column_overrides(tmp_path):

@@ -1,7 +1,12 @@
 """Maps: what the map holds (incidents, zones, view), escaping, trajectories, offline files."""
 
+import base64
+import hashlib
 import json
+import math
 import re
+import shutil
+from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -11,14 +16,17 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 
 from geo import classify, incident_map, load_incidents, rejects
+from geo.assets import ASSETS
 from geo.datasets import data_path
-from geo.errors import DataSourceError
+from geo.errors import DataSourceError, InputError
 from geo.geodesy import GEOD
 from geo.maps import save_map
 from geo.maps.elements import Bind, Snippet
+from geo.maps.escape import TRUNCATED
 from geo.maps.offline import inline_assets
 from geo.maps.style import KIND_LABELS
 
+ROOT = Path(__file__).resolve().parent.parent
 INJECTED = '<img src=x onerror="window.__pwned=1">'
 TEMPLATE_INJECTION = "${window.__pwned2=1}`"
 JINJA = "{{ 1234*1000 }} {% if true %}X{% endif %} {# c #}"
@@ -97,6 +105,9 @@ def test_user_text_reaches_the_page_as_data_only(square_zones):
     assert _decode(table["title"]) == [INJECTED, JINJA]
     assert _decode(table["description"])[0] == "<script>alert(1)</script>" + TEMPLATE_INJECTION
     assert _decode(table["kind"]) == ["buoy", "<b>{{ 4321*1000 }}</b>"]
+    # Layer names travel as text too: flashpoints.js escapes them for Leaflet's layer
+    # control, which sets its labels as HTML (tests/test_map_hostile.py opens it).
+    assert table["layer_names"]["<b>{{ 4321*1000 }}</b>"] == "Incidents: <b>{{ 4321*1000 }}</b>"
     # The legend shows the kind escaped.
     assert "&lt;b&gt;&#123;&#123; 4321*1000 &#125;&#125;&lt;/b&gt;" in html
 
@@ -293,3 +304,117 @@ def test_size_budget_warning(square_zones, points_frame, tmp_path, caplog):
         save_map(m, tmp_path / "big.html", budget_mb=0.01)
     assert re.search(r"big\.html is \d+\.\d MB, over the 0\.01 MB budget", caplog.text)
     assert (tmp_path / "big.html").exists()  # written anyway: the budget warns
+
+
+@pytest.mark.parametrize(
+    ("radii", "shown"),
+    [([math.nan], "nan"), ([math.inf], "inf"), ([100, -5], "-5"), ([0], "0"),
+     (["abc"], "'abc'"), ([None], "None"), ([True], "True")],
+)  # fmt: skip
+def test_range_rings_must_be_finite_and_positive(square_zones, points_frame, radii, shown):
+    classified = classify(points_frame, square_zones)
+    with pytest.raises(InputError) as err:
+        incident_map(classified, square_zones, range_rings_km=radii, tiles=None)
+    assert str(err.value) == f"range_rings_km must be finite and positive, got {shown}"
+
+
+def test_range_rings_beyond_half_the_earth_and_odd_types(square_zones, points_frame):
+    classified = classify(points_frame, square_zones)
+    with pytest.raises(InputError, match=r"at most 20,004 km .*got 50000$"):
+        incident_map(classified, square_zones, range_rings_km=[50_000], tiles=None)
+    with pytest.raises(InputError, match=r"a sequence of numbers, got '500'"):
+        incident_map(classified, square_zones, range_rings_km="500", tiles=None)
+    pts = gpd.GeoDataFrame(
+        {"origin_lat": [5.0], "origin_lon": [4.5]}, geometry=[shapely.Point(5.0, 9.0)], crs=4326
+    )
+    m = incident_map(classify(pts, square_zones), square_zones, range_rings_km=250, tiles=None)
+    assert [r["label"] for r in _table(m.get_root().render())["rings"]] == ["250 km from 5.0, 4.5"]
+
+
+def test_long_text_is_cut_in_the_page_and_kept_in_the_data(square_zones, monkeypatch):
+    monkeypatch.setattr("geo.settings.MAP_TEXT_MAX_CHARS", 40)
+    long = {c: c + ":" + "<b>x</b>" * 200 for c in ("title", "description", "source", "kind",
+            "position_text", "origin_text", "statement_eez", "name", "claimants")}  # fmt: skip
+    cut = {c: t[:40] + TRUNCATED for c, t in long.items()}
+    zones = square_zones.copy()
+    aaa_eez = zones["zone_id"] == "aaa-eez"
+    zones.loc[aaa_eez, ["name", "claimants"]] = [long["name"], long["claimants"]]
+    pts = gpd.GeoDataFrame(
+        {c: [long[c]] for c in ("title", "description", "source", "kind", "position_text",
+                                "origin_text", "statement_eez")}
+        | {"origin_lat": [5.0], "origin_lon": [4.5]},
+        geometry=[shapely.Point(0.5, 5.0)],
+        crs=4326,
+    )  # fmt: skip
+    classified = classify(pts, zones)
+    before = classified.copy()
+    m = incident_map(classified, zones, range_rings_km=[100], tiles=None)
+    html = m.get_root().render()
+    table = _table(html)
+    for column in ("title", "description", "source", "kind"):
+        assert _decode(table[column]) == [cut[column]]
+    fields = {f["label"]: _decode(f)[0] for f in table["fields"]}
+    assert fields["Position"] == cut["position_text"]
+    assert fields["Launched from"] == cut["origin_text"]
+    assert fields["Zone"] == cut["name"]
+    assert fields["Claimants"] == cut["claimants"]
+    assert len(fields["Statement"]) == 40 + len(TRUNCATED)
+    assert table["layer_names"] == {cut["kind"]: "Incidents: " + cut["kind"]}
+    assert table["rings"][0]["label"] == "100 km from " + cut["origin_text"]
+    # The legend's kind and the zone's tooltip are cut (then escaped) the same way.
+    assert "kind:&lt;b&gt;x&lt;/b&gt;&lt;b&gt;x&lt;/b&gt;&lt;b&gt;x&lt;/b&gt;&lt;b&gt;x&lt;" in html
+    tips = [_tooltip(g) for held in _zone_layers(m).values() for g in held]
+    assert sum(t.startswith("name:&lt;b&gt;x") and t.count("truncated") == 2 for t in tips) == 1
+    assert "<b>x</b>" * 10 not in html
+    # ... and the data keeps every character.
+    assert_geodataframe_equal(classified, before)
+    assert classified["description"].iloc[0] == long["description"]
+
+
+def _sri(path) -> str:
+    return "sha384-" + base64.b64encode(hashlib.sha384(path.read_bytes()).digest()).decode()
+
+
+def test_pinned_integrity_hashes_match_the_npm_copies():
+    node_modules = ROOT / "node_modules"
+    for asset in ASSETS.values():
+        package = json.loads((node_modules / asset.package / "package.json").read_text())
+        assert package["version"] == asset.version
+        assert set(asset.integrity) == set(asset.js + asset.css)
+        for name in asset.js + asset.css:
+            assert asset.integrity[name] == _sri(node_modules / asset.package / name), name
+
+
+def test_online_page_loads_every_asset_with_its_integrity(square_zones, points_frame):
+    m = incident_map(classify(points_frame, square_zones), square_zones, tiles=None)
+    html = m.get_root().render()
+    scripts = re.findall(r"<script src=[^>]*>", html)
+    styles = re.findall(r"<link rel=\"stylesheet\"[^>]*>", html)
+    expected_scripts, expected_styles = [], []
+    for asset in ASSETS.values():
+        for name in asset.js + asset.css:
+            checked = f'integrity="{asset.integrity[name]}" crossorigin="anonymous"'
+            if name in asset.js:
+                expected_scripts.append(f'<script src="{asset.cdn_prefix}{name}" {checked}>')
+            else:
+                link = f'<link rel="stylesheet" href="{asset.cdn_prefix}{name}" {checked}/>'
+                expected_styles.append(link)
+    assert scripts == expected_scripts
+    assert styles == expected_styles
+
+
+def test_offline_refuses_a_local_copy_that_does_not_match_its_hash(
+    square_zones, points_frame, tmp_path, monkeypatch
+):
+    copy = tmp_path / "node_modules"
+    shutil.copytree(ROOT / "node_modules" / "leaflet", copy / "leaflet")
+    monkeypatch.setenv("FLASHPOINTS_NODE_MODULES", str(copy))
+    monkeypatch.setenv("FLASHPOINTS_CACHE_DIR", str(tmp_path / "cache"))
+    m = incident_map(classify(points_frame, square_zones), square_zones, tiles=None)
+    assert "leaflet.js" in save_map(m, tmp_path / "ok.html", offline=True).read_text()
+    with (copy / "leaflet" / "dist" / "leaflet.js").open("a") as f:
+        f.write("\nwindow.__tampered = 1;\n")
+    out = tmp_path / "tampered.html"
+    with pytest.raises(DataSourceError, match=r"leaflet\.js is not the file pinned for .*npm ci"):
+        save_map(m, out, offline=True)
+    assert not out.exists()

@@ -7,7 +7,8 @@ import pytest
 import shapely
 
 from geo import classify, load_zones
-from geo.zones.marineregions import read_marineregions
+from geo.zones.marineregions import claimants_from_name, read_marineregions
+from geo.zones.schema import STATE_ALIASES, STATE_NAMES, state_code
 
 BOWTIE = shapely.Polygon([(120, 10), (125, 15), (125, 10), (120, 15)])  # self-intersecting
 FIJI_RING = shapely.Polygon([(177, -20), (-177, -20), (-177, -15), (177, -15)])  # drawn across 180
@@ -134,3 +135,70 @@ def test_unreadable_file_is_clear(tmp_path):
     bad.write_bytes(b"not a geopackage")
     with pytest.raises(ValueError, match="cannot read zones"):
         load_zones(bad)
+
+
+@pytest.mark.parametrize(
+    ("name", "claimants"),
+    [
+        ("Japanese Exclusive Economic Zone", "JPN"),
+        ("South Korean Exclusive Economic Zone", "KOR"),
+        ("North Korean Exclusive Economic Zone", "PRK"),
+        ("Thailand Exclusive Economic Zone", "THA"),
+        ("United States Exclusive Economic Zone (Guam)", "USA"),
+        ("Japanese 12 NM", "JPN"),
+        ("Philippine Archipelagic Waters", "PHL"),
+        ("Overlapping claim Liancourt Rocks: Japan / South Korea", "JPN/KOR"),
+        ("Overlapping claim Senkaku Islands: Taiwan / Japan / China", "CHN/JPN/TWN"),
+        ("Overlapping claim Kuril Islands: Japan / Russia", "JPN/RUS"),
+        ("Overlapping claim Wake Island / Enenkio: United States / Marshall Islands", "MHL/USA"),
+        ("Joint regime area: South Korea / Japan", "JPN/KOR"),
+        # Not unambiguous: left without claimants.
+        ("Overlapping claim: South China Sea", ""),
+        ("Overlapping claim Liancourt Rocks Japan / South Korea", ""),  # no colon
+        ("Overlapping claim: Japan / Atlantis", ""),  # one state unknown
+        ("Fijian Exclusive Economic Zone", ""),  # not a state of STATE_NAMES
+        ("Chinese Taipei Exclusive Economic Zone", ""),  # the state is not followed by a zone
+        ("Japan / Korea Exclusive Economic Zone", ""),
+        ("Korean Exclusive Economic Zone", ""),  # which Korea?
+        ("", ""),
+    ],
+)
+def test_claimants_from_marine_regions_names(name, claimants):
+    assert claimants_from_name(name) == claimants
+
+
+def test_every_state_name_has_aliases():
+    assert set(STATE_ALIASES) == set(STATE_NAMES)
+    for code, short in STATE_NAMES.items():
+        assert state_code(short) == code
+
+
+def test_names_only_file_gets_kinds_from_names(tmp_path):
+    """A Marine Regions-derived file with only mrgid and geoname (no POL_TYPE, no ISO_SOV)."""
+    frame = gpd.GeoDataFrame(
+        {
+            "mrgid": [8487, 48955, 21796],
+            "geoname": [
+                "Japanese Exclusive Economic Zone",
+                "Overlapping claim Liancourt Rocks: Japan / South Korea",
+                "Joint regime area: South Korea / Japan",
+            ],
+        },
+        geometry=[shapely.box(136, 28, 139, 30), shapely.box(131.5, 37, 132.5, 38),
+                  shapely.box(127, 31, 129, 33)],
+        crs=4326,
+    )  # fmt: skip
+    path = tmp_path / "eez.geojson"
+    frame.to_file(path)
+    zones = read_marineregions(path)
+    assert zones["kind"].tolist() == ["eez", "overlapping_claim", "joint_regime"]
+    assert zones["claimants"].tolist() == ["JPN", "JPN/KOR", "JPN/KOR"]
+    assert zones["sovereign"].tolist() == ["JPN", "", ""]
+    assert zones.attrs["claimants_from_names"].tolist() == [True, True, True]
+
+
+def test_iso_codes_win_over_names(mr_files):
+    """Where ISO_SOV fields are filled, names are not read (PHL/FJI are not in the name table)."""
+    zones = read_marineregions(mr_files["gpkg"]).set_index("zone_id")
+    assert zones.loc["mr-8325", "claimants"] == "FJI"
+    assert not zones.attrs["claimants_from_names"].any()

@@ -9,24 +9,28 @@ quickly, and headless Chromium leaves large SVG overlays partly unpainted.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import math
+import numbers
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import branca
 import folium
 import geopandas as gpd
 import shapely
 import xyzservices
 
 from .. import settings
-from ..assets import ASSETS
+from ..assets import ASSETS, integrity_of
 from ..classify import require_classified
-from ..errors import InputError
+from ..errors import DataSourceError, InputError
+from ..geodesy import GEOD
 from ..io import write_text
 from ..prepared import prepare
 from ..zones.schema import coverage_of
-from .elements import Snippet
+from .elements import AssetLink, Snippet
 from .incidents import incident_layer, incident_table
 from .legend import legend
 from .offline import inline_assets
@@ -37,10 +41,52 @@ __all__ = ["incident_map", "save_map", "zones_map"]
 
 log = logging.getLogger(__name__)
 
+#: Half the Earth's meridian circumference, km (pole to pole): the longest geodesic.
+_HALF_EARTH_KM = 2.0 * GEOD.inv(0.0, 0.0, 0.0, 90.0)[2] / 1000.0
+
 
 def _library() -> Snippet:
     """Return the map's own JavaScript (geo/maps/flashpoints.js), inlined in the page."""
     return Snippet(resources.files("geo.maps").joinpath("flashpoints.js").read_text("utf-8"))
+
+
+def _link_assets(m: folium.Map) -> None:
+    """Load the assets of :data:`geo.assets.ASSETS` (not folium's), integrity-checked."""
+    m.default_js = []
+    m.default_css = []
+    header = cast(branca.element.Figure, m.get_root()).header
+    for asset in ASSETS.values():
+        for kind in ("js", "css"):
+            for name, url in asset.urls(kind):
+                integrity = integrity_of(url)
+                if integrity is None:
+                    raise DataSourceError(f"no integrity hash pinned for {url} in geo/assets.py")
+                header.add_child(AssetLink(url, integrity=integrity, kind=kind), name=name)
+
+
+def _ring_radii(range_rings_km: object) -> list[float]:
+    """Check ``range_rings_km``: finite, positive radii up to half the Earth's circumference."""
+    if isinstance(range_rings_km, numbers.Real):
+        range_rings_km = [range_rings_km]
+    if isinstance(range_rings_km, str | bytes) or not isinstance(range_rings_km, Iterable):
+        raise InputError(f"range_rings_km must be a sequence of numbers, got {range_rings_km!r}")
+    radii = []
+    for r in range_rings_km:
+        try:
+            value = float(r)
+        except (TypeError, ValueError):
+            value = math.nan
+        number = isinstance(r, numbers.Real) and not isinstance(r, bool)
+        if not number or not math.isfinite(value) or value <= 0:
+            shown = f"{value:g}" if number else repr(r)
+            raise InputError(f"range_rings_km must be finite and positive, got {shown}")
+        if value > _HALF_EARTH_KM:
+            raise InputError(
+                f"range_rings_km must be at most {_HALF_EARTH_KM:,.0f} km (half the Earth's "
+                f"circumference), got {value:g}"
+            )
+        radii.append(value)
+    return radii
 
 
 def _basemaps(m: folium.Map, tiles: str | Sequence[str] | None) -> None:
@@ -66,8 +112,7 @@ def _base_map(
 ) -> folium.Map:
     options.setdefault("prefer_canvas", True)
     m = folium.Map(tiles=None, control_scale=True, **options)
-    m.default_js = [u for a in ASSETS.values() for u in a.urls("js")]
-    m.default_css = [u for a in ASSETS.values() for u in a.urls("css")]
+    _link_assets(m)
     m.add_child(_library())
     _basemaps(m, tiles)
     zones_layer(zones, m, tolerance_deg=zone_tolerance_deg)
@@ -149,7 +194,8 @@ def incident_map(
     timeline : bool, default True
         Add a timeline slider (with play) that filters incidents by date.
     range_rings_km : sequence of float, default ()
-        Radii of geodesic range rings drawn around each launch site.
+        Radii of geodesic range rings drawn around each launch site: finite and
+        positive, at most half the Earth's circumference (20,004 km).
     zone_tolerance_deg : float, default 0.01
         Display simplification of zone outlines (shared edges stay shared).
     **map_options
@@ -159,6 +205,12 @@ def incident_map(
     -------
     folium.Map
 
+    Notes
+    -----
+    Every text from the data reaches the page as text (never as HTML or script),
+    cut to :data:`geo.settings.MAP_TEXT_MAX_CHARS` characters; ``incidents`` is
+    not changed.
+
     Examples
     --------
     >>> from geo import classify, load_incidents, incident_map
@@ -167,26 +219,37 @@ def incident_map(
     >>> type(m).__name__
     'Map'
     """
+    radii = _ring_radii(range_rings_km)
     pts = require_classified(incidents, caller="incident_map").to_crs(4326)
     zones = prepare(zones).zones
     m = _base_map(zones, tiles=tiles, zone_tolerance_deg=zone_tolerance_deg, **map_options)
     table = incident_table(
-        pts, show_uncertainty=show_uncertainty, timeline=timeline, range_rings_km=range_rings_km
+        pts, show_uncertainty=show_uncertainty, timeline=timeline, range_rings_km=radii
     )
     control = folium.LayerControl(collapsed=True)
     control.add_to(m)
     m.add_child(incident_layer(table, map_name=m.get_name(), control_name=control.get_name()))
-    kinds = sorted(set(pts["kind"].fillna("other").astype(str))) if "kind" in pts else ["other"]
-    m.add_child(
-        legend(
-            **_zone_legend(zones),
-            incident_kinds=kinds if len(pts) else [],
-            zone_kinds=[k for k in ZONE_KIND_COLORS if k in set(pts["zone_kind"].dropna())],
-            trajectories=bool(table["trajectories"]),
-            rings=bool(table["rings"]),
-            uncertainty=any(u > 0 for u in table["uncertainty_m"]),
-        )
+    m.add_child(_incident_legend(pts, zones, table))
+    _frame(m, pts, zones)
+    return m
+
+
+def _incident_legend(
+    pts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, table: dict[str, Any]
+) -> Snippet:
+    """Return the legend of an incident map: the zones, then what the incident layers draw."""
+    return legend(
+        **_zone_legend(zones),
+        incident_kinds=sorted(table["layer_names"]),  # the kinds drawn, as in the table
+        zone_kinds=[k for k in ZONE_KIND_COLORS if k in set(pts["zone_kind"].dropna())],
+        trajectories=bool(table["trajectories"]),
+        rings=bool(table["rings"]),
+        uncertainty=any(u > 0 for u in table["uncertainty_m"]),
     )
+
+
+def _frame(m: folium.Map, pts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> None:
+    """Open the map on the incidents (2 degrees around them), else on the zones' coverage."""
     drawn = pts[~(pts.geometry.isna() | pts.geometry.is_empty)]
     if len(drawn):
         w, s, e, n = drawn.total_bounds
@@ -195,7 +258,6 @@ def incident_map(
     else:
         w, s, e, n = shapely.bounds(coverage_of(zones))
         m.fit_bounds([[s, w], [n, e]])
-    return m
 
 
 def save_map(

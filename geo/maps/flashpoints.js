@@ -1,8 +1,9 @@
 /* Flashpoints map layer (written for this project; loaded inline by geo/maps).
  *
  * Incidents arrive as one columnar JSON table and are drawn on Leaflet's canvas,
- * one shape per incident kind. Popups and tooltips are built as DOM text nodes:
- * what users wrote is never parsed as HTML. Also here: hatched fills for
+ * one shape per incident kind. Popups and tooltips are built as DOM text nodes
+ * and layer-control labels are escaped (textLabel): what users wrote is never
+ * parsed as HTML. Also here: hatched fills for
  * overlapping claims, geodesic uncertainty circles and a timeline with play.
  */
 (function () {
@@ -12,7 +13,7 @@
   // Unit shapes (y down), drawn at the marker's radius; a missing shape is a circle.
   // Filled from the incident table (geo/maps/style.py SHAPE_POINTS, which the legend
   // draws from too).
-  const SHAPES = {};
+  const SHAPES = Object.create(null);
 
   L.Canvas.include({
     _updateFpMarker: function (layer) {
@@ -54,8 +55,25 @@
     return e;
   }
 
+  // Leaflet's layer control sets a label as HTML (innerHTML): hand it the text as the
+  // browser itself serialises a text node, so a kind such as "<img onerror=...>" is shown.
+  function textLabel(text) {
+    const span = document.createElement("span");
+    span.textContent = String(text);
+    return span.innerHTML;
+  }
+
+  // obj[key] when obj has that key itself (a kind "constructor" or "__proto__" is not
+  // a property of every object).
+  function own(obj, key) {
+    return obj && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+  }
+
+  // An http(s) address with no spaces (a cut text is not one), else null.
   function safeUrl(url) {
-    return typeof url === "string" && /^https?:\/\//i.test(url.trim()) ? url.trim() : null;
+    if (typeof url !== "string") return null;
+    const u = url.trim();
+    return /^https?:\/\/[^\s]+$/i.test(u) ? u : null;
   }
 
   function popupContent(t, i) {
@@ -145,7 +163,7 @@
   function kindOf(t, i) { return t.kind[i] || "other"; }
 
   // Colour of incident i's marker, uncertainty circle and trajectory: its zone kind's.
-  function zoneColor(data, t, i) { return data.colors[t.zoneKind[i]] || "#333333"; }
+  function zoneColor(data, t, i) { return own(data.colors, t.zoneKind[i]) || "#333333"; }
 
   // Popup on a click on a marker (its content is built for each click).
   function openPopup(map, t, e) {
@@ -182,7 +200,7 @@
       weight: 1.5,
       fillColor: zoneColor(data, t, i),
       fillOpacity: 0.95,
-      shape: data.shapes[kind] || data.shapes.other || "square",
+      shape: own(data.shapes, kind) || own(data.shapes, "other") || "square",
       className: "fp-incident",
     });
     m._fpIndex = i;
@@ -191,7 +209,7 @@
 
   // One marker per incident, in one layer per kind; `order` is the kinds, sorted.
   function markerGroups(map, data, t) {
-    const groups = {}, order = [], markers = new Array(t.n);
+    const groups = Object.create(null), order = [], markers = new Array(t.n);
     for (let i = 0; i < t.n; i++) {
       const kind = kindOf(t, i);
       if (!groups[kind]) {
@@ -261,7 +279,8 @@
     const kinds = layers.kinds;
     kinds.order.forEach(function (kind) {
       kinds.groups[kind].addTo(map);
-      if (control) control.addOverlay(kinds.groups[kind], data.layer_names[kind] || ("Incidents: " + kind));
+      const name = own(data.layer_names, kind) || ("Incidents: " + kind);
+      if (control) control.addOverlay(kinds.groups[kind], textLabel(name));
     });
     if (control) control.addOverlay(layers.uncertainty.layer, "Incident uncertainty");
     if (data.show_uncertainty) layers.uncertainty.layer.addTo(map);
@@ -394,7 +413,7 @@
 
   /* Fill overlapping claims with stripes in each claimant's colour. */
   FP.hatch = function (map, colors) {
-    const cache = {};
+    const cache = Object.create(null);
     function pattern(states) {
       const key = states.join("-");
       if (cache[key]) return cache[key];
@@ -404,7 +423,7 @@
       const ctx = c.getContext("2d");
       for (let k = -states.length; k < 2 * states.length; k++) {
         const s = states[((k % states.length) + states.length) % states.length];
-        ctx.fillStyle = colors[s] || "#7f7f7f";
+        ctx.fillStyle = own(colors, s) || "#7f7f7f";
         ctx.beginPath();
         ctx.moveTo(k * band, 0); ctx.lineTo(k * band + band, 0);
         ctx.lineTo(k * band + band - w, w); ctx.lineTo(k * band - w, w);

@@ -5,7 +5,8 @@ make 100,000 incidents a file of hundreds of megabytes). Instead, the rows trave
 as one table: coordinates rounded, repeated values (kinds, zones, claimants)
 dictionary-encoded, dates as day numbers. The browser draws them on Leaflet's
 canvas and builds each popup when it is opened, as text nodes, so nothing users
-wrote is ever parsed as HTML.
+wrote is ever parsed as HTML. Each text cell is cut to
+:data:`geo.settings.MAP_TEXT_MAX_CHARS` characters (the frame keeps it whole).
 """
 
 from __future__ import annotations
@@ -20,14 +21,17 @@ import pandas as pd
 from .. import settings
 from ..geodesy import GEOD, geodesic_circle
 from .elements import Snippet
-from .escape import script_json
+from .escape import clip, script_json
 from .style import INCIDENT_SHAPES, SHAPE_POINTS, ZONE_KIND_COLORS
 
 __all__ = ["incident_layer", "incident_table"]
 
 
 def _text(values: Sequence[object]) -> list[str]:
-    return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values]
+    """Cells as page text: "" for None and NaN, long text cut (:func:`.escape.clip`)."""
+    return [
+        "" if v is None or (isinstance(v, float) and np.isnan(v)) else clip(str(v)) for v in values
+    ]
 
 
 def _column(values: Sequence[object]) -> dict[str, list]:
@@ -140,7 +144,7 @@ def _rings(pts: gpd.GeoDataFrame, radii_km: Sequence[float]) -> list[dict[str, A
         for r in radii_km:
             ring = np.asarray(geodesic_circle(lon, lat, float(r) * 1000.0, n=180).exterior.coords)
             path = np.column_stack([ring[:, 1], ring[:, 0]]).round(3).tolist()
-            out.append({"label": f"{r:,.0f} km from {name}", "path": path})
+            out.append({"label": f"{r:,g} km from {name}", "path": path})
     return out
 
 
@@ -174,7 +178,8 @@ def incident_table(
     has = ~(pts.geometry.isna() | pts.geometry.is_empty)
     pts = pts[has.to_numpy()]
     digits = settings.MAP_COORD_DECIMALS
-    dates = pd.to_datetime(_get(pts, "date"), errors="coerce", utc=True)
+    # ISO 8601 only: text such as 07/12/2023 is ambiguous (the loader reads those).
+    dates = pd.to_datetime(_get(pts, "date"), errors="coerce", utc=True, format="ISO8601")
     day = (dates - pd.Timestamp("1970-01-01", tz="UTC")).dt.days
     unc_km = pd.to_numeric(_get(pts, "uncertainty_km"), errors="coerce").fillna(0.0)
     kinds = [k or "other" for k in _text(_get(pts, "kind"))]

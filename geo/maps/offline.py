@@ -11,13 +11,16 @@ The assets come from one of two places, tried in this order:
    once from the CDN while online.
 
 When neither has a file, :func:`inline_assets` raises
-:class:`~geo.errors.DataSourceError` saying how to get it. Images that a
-stylesheet refers to (Leaflet's layer-control icon) are inlined as data URLs.
+:class:`~geo.errors.DataSourceError` saying how to get it; so it does when a
+copy's bytes do not match the integrity hash pinned in :mod:`geo.assets` (an
+offline map runs only the code an online one would). Images that a stylesheet
+refers to (Leaflet's layer-control icon) are inlined as data URLs.
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import logging
 import mimetypes
 import os
@@ -25,7 +28,7 @@ import re
 from pathlib import Path
 
 from .. import settings
-from ..assets import ASSETS, local_file
+from ..assets import ASSETS, integrity_of, local_file, sri_hash
 from ..errors import DataSourceError
 from ..io import download
 
@@ -33,8 +36,8 @@ __all__ = ["asset_bytes", "fetch_assets", "inline_assets"]
 
 log = logging.getLogger(__name__)
 
-_SCRIPT = re.compile(r'<script src="([^"]+)"></script>')
-_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"\s*/>')
+_SCRIPT = re.compile(r'<script src="([^"]+)"[^>]*></script>')
+_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"[^>]*?/?>')
 _CSS_URL = re.compile(r"url\(([^)#]+?)\)")
 
 
@@ -50,21 +53,35 @@ def _cached(url: str) -> Path:
     return settings.cache_folder() / "assets" / name
 
 
+def _checked(url: str, path: Path) -> bytes:
+    """Return a local copy's bytes; they must match the pinned integrity hash, if any."""
+    data = path.read_bytes()
+    expected = integrity_of(url)
+    if expected is not None and sri_hash(data) != expected:
+        raise DataSourceError(
+            f"{path} is not the file pinned for {url} in geo/assets.py (integrity "
+            f"{sri_hash(data)}, expected {expected}): reinstall it with `npm ci`, or "
+            "delete it and run `flashpoints assets fetch` while online"
+        )
+    return data
+
+
 def asset_bytes(url: str) -> bytes:
     """Return the bytes of a CDN asset from a local copy.
 
     Raises
     ------
     DataSourceError
-        When no local copy exists.
+        When no local copy exists, or a copy does not match the integrity hash
+        pinned in :mod:`geo.assets`.
     """
     for folder in _node_modules():
         path = local_file(url, folder)
         if path is not None:
-            return path.read_bytes()
+            return _checked(url, path)
     cached = _cached(url)
     if cached.is_file():
-        return cached.read_bytes()
+        return _checked(url, cached)
     raise DataSourceError(
         f"no local copy of {url} for an offline map: run `npm ci` in the project "
         "(`make` does), or once while online `flashpoints assets fetch`"
@@ -92,8 +109,8 @@ def fetch_assets(*, timeout_s: float = 30.0) -> list[Path]:
 
 
 def _download(url: str, timeout_s: float) -> Path:
-    target = _cached(url)
-    download(url, target, timeout_s=timeout_s, what=f"map asset {url}")
+    """Stream one asset into the cache (atomically, within the download limits)."""
+    target = download(url, _cached(url), timeout_s=timeout_s, what=f"map asset {url}")
     log.info("cached %s", url)
     return target
 
@@ -122,15 +139,16 @@ def inline_assets(page: str) -> str:
     Raises
     ------
     DataSourceError
-        When an asset has no local copy.
+        When an asset has no local copy, or a copy that does not match its pinned
+        integrity hash.
     """
 
     def script(m: re.Match[str]) -> str:
-        code = asset_bytes(m.group(1)).decode("utf-8").replace("</script", "<\\/script")
-        return f"<script>{code}</script>"
+        code = asset_bytes(html.unescape(m.group(1))).decode("utf-8")
+        return "<script>" + code.replace("</script", "<\\/script") + "</script>"
 
     def style(m: re.Match[str]) -> str:
-        return f"<style>{_inline_css(m.group(1))}</style>"
+        return f"<style>{_inline_css(html.unescape(m.group(1)))}</style>"
 
     page = _SCRIPT.sub(script, page)
     page = _STYLESHEET.sub(style, page)

@@ -26,21 +26,37 @@ A point outside it is ``outside_coverage``.
 
 from __future__ import annotations
 
+import logging
+import re
+
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import shapely
 
-from ..errors import DataSourceError
+from .. import settings
+from ..antimeridian import split_antimeridian
+from ..errors import DataSourceError, InputError
 
 __all__ = [
     "CLASS_KINDS",
     "COLUMNS",
     "KIND_PRIORITY",
+    "POLYGON_TYPES",
+    "STATE_ALIASES",
     "STATE_NAMES",
     "ZONE_KINDS",
+    "check_polygons",
+    "claimants_from_field",
     "coverage_of",
+    "drop_missing_geometries",
     "join_claimants",
+    "state_code",
+    "to_lonlat",
     "validate_zones",
 ]
+
+log = logging.getLogger(__name__)
 
 #: Kinds a zone polygon may have, innermost first.
 ZONE_KINDS: tuple[str, ...] = (
@@ -92,6 +108,50 @@ STATE_NAMES: dict[str, str] = {
     "VNM": "Vietnam",
 }
 
+#: Every name and adjective by which Marine Regions (and common usage) calls each
+#: state of :data:`STATE_NAMES`, as in "Japanese Exclusive Economic Zone" or
+#: "Overlapping claim Liancourt Rocks: Japan / South Korea". Matched whole and
+#: case-insensitively by :func:`state_code`.
+STATE_ALIASES: dict[str, tuple[str, ...]] = {
+    "BRN": ("Brunei", "Bruneian", "Brunei Darussalam"),
+    "CHN": ("China", "Chinese", "People's Republic of China"),
+    "FSM": ("Micronesia", "Micronesian", "Federated States of Micronesia"),
+    "IDN": ("Indonesia", "Indonesian"),
+    "JPN": ("Japan", "Japanese"),
+    "KHM": ("Cambodia", "Cambodian"),
+    "KOR": ("South Korea", "South Korean", "Republic of Korea"),
+    "MHL": ("Marshall Islands", "Marshallese"),
+    "MYS": ("Malaysia", "Malaysian"),
+    "PHL": ("Philippines", "Philippine", "Filipino"),
+    "PLW": ("Palau", "Palauan"),
+    "PRK": ("North Korea", "North Korean", "Democratic People's Republic of Korea"),
+    "RUS": ("Russia", "Russian", "Russian Federation"),
+    "THA": ("Thailand", "Thai"),
+    "TWN": ("Taiwan", "Taiwanese"),
+    "USA": ("United States", "American", "United States of America"),
+    "VNM": ("Vietnam", "Vietnamese", "Viet Nam"),
+}
+
+_ALIAS_CODES: dict[str, str] = {
+    name.casefold(): code for code, names in STATE_ALIASES.items() for name in names
+}
+
+#: Geometry types a zone may have.
+POLYGON_TYPES: tuple[str, ...] = ("Polygon", "MultiPolygon")
+
+_ISO3 = re.compile(r"[A-Z]{3}")
+
+
+def state_code(name: str) -> str | None:
+    """Return the ISO3 code of a state name or adjective, or None when it is not known.
+
+    Examples
+    --------
+    >>> state_code("South Korean"), state_code(" japan "), state_code("Korean")
+    ('KOR', 'JPN', None)
+    """
+    return _ALIAS_CODES.get(" ".join(name.split()).casefold())
+
 
 def join_claimants(codes: object) -> str:
     """Return ISO3 codes sorted, deduplicated and joined by "/".
@@ -128,3 +188,235 @@ def validate_zones(zones: gpd.GeoDataFrame, *, source: str = "zone set") -> None
     bad = sorted(set(zones["kind"]) - set(ZONE_KINDS))
     if bad:
         raise DataSourceError(f"{source}: unknown zone kinds {bad}; expected one of {ZONE_KINDS}")
+
+
+def _row(zones: gpd.GeoDataFrame, i: int) -> int:
+    """Return the 1-based file row of position ``i`` (readers keep the file's RangeIndex)."""
+    label = zones.index[i]
+    return int(label) + 1 if isinstance(label, (int, np.integer)) else i + 1
+
+
+def _zone_label(zones: gpd.GeoDataFrame, i: int) -> str:
+    """Return the zone's name, quoted, when the frame has a name column; else ""."""
+    for col in zones.columns:
+        if str(col).lower() in ("name", "geoname") and pd.notna(zones[col].iloc[i]):
+            return f" {str(zones[col].iloc[i])[:80]!r}"
+    return ""
+
+
+def check_polygons(zones: gpd.GeoDataFrame, *, source: str, what: str = "zone") -> None:
+    """Raise :class:`~geo.errors.InputError` unless every geometry is a polygon (or missing).
+
+    The message names the first zone that is not a polygon (row and name), its
+    geometry type and how many such zones there are. Null and empty geometries
+    pass: :func:`drop_missing_geometries` counts them.
+
+    Parameters
+    ----------
+    zones : geopandas.GeoDataFrame
+        Zones as read from a file.
+    source : str
+        The file, for the message.
+    what : str, default "zone"
+        What a row is ("zone", "coverage polygon", "land polygon"), for the message.
+
+    Examples
+    --------
+    >>> frame = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1), shapely.Point(0, 0)])
+    >>> check_polygons(frame, source="z.geojson")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    geo.errors.InputError: z.geojson, row 2: the zone is a Point, not an area: only Polygon ...
+    """
+    geoms = np.asarray(zones.geometry.values, dtype=object)
+    ok = np.isin(shapely.get_type_id(geoms), [-1, 3, 6]) | shapely.is_empty(geoms)
+    bad = np.flatnonzero(~ok)
+    if not bad.size:
+        return
+    i = int(bad[0])
+    more = ""
+    if bad.size > 1:
+        kinds = ", ".join(sorted({geoms[j].geom_type for j in bad}))
+        more = f" ({bad.size} rows are not polygons: {kinds})"
+    raise InputError(
+        f"the {what}{_zone_label(zones, i)} is a {geoms[i].geom_type}, not an area: "
+        f"only Polygon and MultiPolygon geometries are accepted{more}",
+        source=source,
+        row=_row(zones, i),
+    )
+
+
+def drop_missing_geometries(
+    zones: gpd.GeoDataFrame, *, source: str
+) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
+    """Drop zones with a null or empty geometry; return the rest and the counts dropped.
+
+    Parameters
+    ----------
+    zones : geopandas.GeoDataFrame
+        Any zones.
+    source : str
+        The file, for the logged warning.
+
+    Returns
+    -------
+    tuple of (geopandas.GeoDataFrame, dict)
+        The zones that have an area, and ``{"null_geometry": n, "empty_geometry": m}``
+        (only the reasons that occurred).
+
+    Examples
+    --------
+    >>> frame = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1), None, shapely.Polygon()])
+    >>> kept, dropped = drop_missing_geometries(frame, source="z.geojson")
+    >>> len(kept), dropped
+    (1, {'null_geometry': 1, 'empty_geometry': 1})
+    """
+    geoms = np.asarray(zones.geometry.values, dtype=object)
+    null = shapely.is_missing(geoms)
+    empty = ~null & shapely.is_empty(geoms)
+    counts = {
+        reason: int(mask.sum())
+        for reason, mask in (("null_geometry", null), ("empty_geometry", empty))
+        if mask.any()
+    }
+    if counts:
+        what = ", ".join(f"{n} with {reason.replace('_', ' ')}" for reason, n in counts.items())
+        log.warning("%s: dropped %d zones (%s)", source, sum(counts.values()), what)
+    return zones[~(null | empty)], counts
+
+
+def _polygonal(geom: shapely.Geometry | None) -> shapely.Geometry:
+    """Return the polygonal part of a geometry (a repaired polygon can hold stray lines)."""
+    if geom is None:
+        return shapely.Polygon()
+    if geom.geom_type in POLYGON_TYPES:
+        return geom
+    polys = [p for p in shapely.get_parts(geom) if p.geom_type in POLYGON_TYPES]
+    return shapely.union_all(polys) if polys else shapely.Polygon()
+
+
+def _check_ranges(zones: gpd.GeoDataFrame, *, source: str, crs: str) -> None:
+    """Raise InputError when a zone's coordinates are not longitudes and latitudes."""
+    geoms = np.asarray(zones.geometry.values, dtype=object)
+    with np.errstate(invalid="ignore"):
+        box = shapely.bounds(geoms)
+        eps = 1e-6
+        bad = (
+            (box[:, 0] < -180.0 - eps)
+            | (box[:, 2] > 360.0 + eps)
+            | (box[:, 1] < -90.0 - eps)
+            | (box[:, 3] > 90.0 + eps)
+        )
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        w, s, e, n = (float(v) for v in box[i])
+        where = "" if crs == settings.DEFAULT_CRS else f" once reprojected from {crs}"
+        raise InputError(
+            f"the geometry{_zone_label(zones, i)} has coordinates x {w:.6g}..{e:.6g}, "
+            f"y {s:.6g}..{n:.6g}{where}, outside longitude -180..360 and latitude -90..90: "
+            f"is the file in another CRS than {crs} (metres?) without saying so?",
+            source=source,
+            row=_row(zones, i),
+        )
+
+
+def to_lonlat(zones: gpd.GeoDataFrame, *, source: str) -> gpd.GeoDataFrame:
+    """Return zones in EPSG:4326, repaired, with longitudes within -180..180.
+
+    The zones are reprojected from their CRS; their polygons are repaired
+    (``make_valid``, shells less holes); longitudes given as 0..360 and
+    polygons drawn across the antimeridian are split at 180° (see
+    :func:`geo.antimeridian.split_antimeridian`).
+
+    Parameters
+    ----------
+    zones : geopandas.GeoDataFrame
+        Polygon zones with a CRS.
+    source : str
+        The file, for messages.
+
+    Raises
+    ------
+    geo.errors.InputError
+        When the zones have no CRS, or their coordinates are not longitudes and
+        latitudes once in EPSG:4326 (a projected file that does not say so).
+
+    Examples
+    --------
+    >>> frame = gpd.GeoDataFrame(geometry=[shapely.box(170, 0, 200, 10)], crs=4326)
+    >>> to_lonlat(frame, source="z.geojson").total_bounds.tolist()
+    [-180.0, 0.0, 180.0, 10.0]
+    """
+    if zones.crs is None:
+        raise InputError(
+            "the file has no CRS (coordinate reference system), so its coordinates cannot be "
+            "placed: save it with one, e.g. EPSG:4326",
+            source=source,
+        )
+    crs = zones.crs.to_string()
+    out = zones.to_crs(settings.DEFAULT_CRS)
+    _check_ranges(out, source=source, crs=crs)
+    # "structure" repairs rings with too few points too, where "linework" raises.
+    geoms = shapely.make_valid(
+        np.asarray(out.geometry.values, dtype=object), method="structure", keep_collapsed=False
+    )
+    fixed = [None if g is None else split_antimeridian(_polygonal(g)) for g in geoms]
+    out[out.geometry.name] = np.array(fixed, dtype=object)
+    return out
+
+
+def claimants_from_field(zones: pd.DataFrame, field: str, *, source: str) -> pd.Series:
+    """Return the claimants held in one field: ISO3 codes joined by "/", or a single code.
+
+    Parameters
+    ----------
+    zones : pandas.DataFrame
+        Zones as read from a file.
+    field : str
+        The field (matched case-insensitively when no field has exactly that name).
+    source : str
+        The file, for messages.
+
+    Returns
+    -------
+    pandas.Series
+        Claimants in the schema's form (sorted, "/"-joined); "" where the field is empty.
+
+    Raises
+    ------
+    geo.errors.InputError
+        When there is no such field, or a value is not ISO 3166-1 alpha-3 codes.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"ISO_SOV1": ["JPN", "twn/CHN", None]})
+    >>> claimants_from_field(frame, "iso_sov1", source="z.geojson").tolist()
+    ['JPN', 'CHN/TWN', '']
+    """
+    column = _field_named(zones, field)
+    if column is None:
+        fields = [str(c) for c in zones.columns if c != "geometry"]
+        raise InputError(
+            f"no field {field!r} to read claimants from; the fields are {fields}", source=source
+        )
+    out = []
+    for i, value in enumerate(zones[column]):
+        text = "" if value is None or pd.isna(value) else str(value)
+        codes = [c.strip().upper() for c in text.split("/") if c.strip()]
+        if not all(_ISO3.fullmatch(c) for c in codes):
+            raise InputError(
+                f"claimants field {column!r} holds {text[:80]!r}: expected ISO 3166-1 alpha-3 "
+                "codes, one or joined by '/' (e.g. 'JPN' or 'CHN/TWN')",
+                source=source,
+                row=_row(zones, i),
+            )
+        out.append(join_claimants(codes))
+    return pd.Series(out, index=zones.index, dtype=object)
+
+
+def _field_named(zones: pd.DataFrame, field: str) -> str | None:
+    """Return the column called ``field``: exactly, else the one equal but for case."""
+    if field in zones.columns:
+        return field
+    same = [str(c) for c in zones.columns if str(c).casefold() == field.casefold()]
+    return same[0] if len(same) == 1 else None
