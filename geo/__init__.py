@@ -21,6 +21,7 @@ from . import datasets
 from .classify import classify
 from .errors import DataSourceError, FlashpointsError, InputError, ValidationError
 from .incidents import load_incidents, rejects
+from .lines import boundary_lines
 from .locate import Location, locate
 from .maps import incident_map, save_map, zones_map
 from .prepared import PreparedZones
@@ -35,6 +36,7 @@ __all__ = [
     "Location",
     "PreparedZones",
     "ValidationError",
+    "boundary_lines",
     "build_zones",
     "classify",
     "datasets",

@@ -7,6 +7,34 @@ look up the zone of each point, measure distances to the coast and to the zone's
 edge, judge certainty from each incident's uncertainty, and (when the input has
 statements) compare what was said with the zone set. What is derived from the
 zone set (index, coastline, edges) comes from a :class:`~geo.prepared.PreparedZones`.
+
+The columns it adds:
+
+* ``zone_kind``: ``land``, ``internal_waters``, ``territorial_sea``,
+  ``contiguous_zone``, ``eez``, ``high_seas`` (in the coverage, in no zone)
+  or ``outside_coverage``;
+* ``zone_name``, ``zone_id``: the zone, empty on the high seas;
+* ``claimants``: ISO3 codes of every state claiming the position, "/"-joined;
+* ``disputed``: more than one claimant;
+* ``sovereign``: the state holding the zone in the zone set's scenario;
+* ``distance_to_coast_nm``: geodesic distance to the nearest coast;
+* ``nearest_coast_state``: whose coast that is;
+* ``distance_to_boundary_nm``: geodesic distance to the edge of the zone the
+  point is in (on the high seas: to the nearest zone);
+* ``certainty``: ``borderline`` when the incident's ``uncertainty_km`` reaches
+  that edge, else ``certain``;
+* ``claimant_shares``: for borderline incidents, the share of the uncertainty
+  disc in each claimant set, e.g. ``"JPN 0.71; RUS 0.29"``;
+* ``shelf_claimants``: every state claiming the seabed at the point: the
+  claimants of its territorial sea, contiguous zone or EEZ (the shelf within
+  200 nm), plus those of any ``continental_shelf`` zone over it (an extended
+  shelf, or a claim such as one to the Okinawa Trough); "/"-joined;
+* ``regimes``: names of the joint development and fishery zones (``regime``
+  zones) over the point, "; "-joined;
+* ``statement_check``, when the input has a ``statement_eez`` column:
+  ``agree`` or ``disagree`` with the waters ``statement_state`` claims in the
+  zone set, ``borderline`` when the incident's uncertainty disc reaches their
+  edge, empty where there is no statement or the point is outside coverage.
 """
 
 from __future__ import annotations
@@ -28,6 +56,7 @@ from .errors import InputError
 from .geodesy import GEOD, geodesic_circle, m_to_nm
 from .index import NONE, OUTSIDE
 from .prepared import PreparedZones, prepare
+from .zones.schema import join_claimants
 
 __all__ = ["OUTPUT_COLUMNS", "classify", "is_classified"]
 
@@ -46,6 +75,8 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "distance_to_boundary_nm",
     "certainty",
     "claimant_shares",
+    "shelf_claimants",
+    "regimes",
 )
 
 #: Columns copied from the zone a point is in.
@@ -182,7 +213,7 @@ def _shares(prepared: PreparedZones, point: shapely.Point, radius_km: float) -> 
     """
     disc = split_antimeridian(geodesic_circle(point.x, point.y, radius_km * 1000.0, n=64))
     total = _area_m2(disc)
-    index, zones = prepared.index, prepared.zones
+    index, zones = prepared.index, prepared.sea
     hits = index.tree.query(disc, predicate="intersects")
     found: dict[str, float] = {}
     pieces = shapely.intersection(disc, index.pieces[hits])
@@ -236,6 +267,46 @@ def _statement_check(
     return check
 
 
+def _shelf_claimants(
+    prepared: PreparedZones, pts: np.ndarray, cols: dict[str, np.ndarray]
+) -> np.ndarray:
+    """Return every state claiming the seabed at each point.
+
+    That is the claimants of its 200 nm zones, plus those of any continental-shelf
+    zone (extended shelf, claims) over the point.
+    """
+    seabed = np.isin(cols["zone_kind"], ("internal_waters", "archipelagic_waters",
+                                         "territorial_sea", "contiguous_zone", "eez"))  # fmt: skip
+    out = np.where(seabed, cols["claimants"], "").astype(object)
+    at_sea = ~(shapely.is_missing(pts) | shapely.is_empty(pts)) & (cols["zone_kind"] != "land")
+    rows = np.flatnonzero(at_sea)  # land has no seabed
+    if not len(rows) or prepared.overlay_index("continental_shelf") is None:
+        return out
+    shelf = prepared.overlays[prepared.overlays["kind"] == "continental_shelf"]
+    claim = shelf["claimants"].to_numpy()
+    hits = prepared.overlays_at(
+        "continental_shelf", shapely.get_x(pts[rows]), shapely.get_y(pts[rows])
+    )
+    for i, members in zip(rows, hits, strict=True):
+        if members:
+            out[i] = join_claimants([out[i], *claim[list(members)]])
+    return out
+
+
+def _regimes(prepared: PreparedZones, pts: np.ndarray) -> np.ndarray:
+    """Names of the joint and fishery regimes over each point, "; "-joined."""
+    out = np.full(len(pts), "", dtype=object)
+    rows = np.flatnonzero(~(shapely.is_missing(pts) | shapely.is_empty(pts)))
+    if not len(rows) or prepared.overlay_index("regime") is None:
+        return out
+    names = prepared.overlays[prepared.overlays["kind"] == "regime"]["name"].to_numpy()
+    hits = prepared.overlays_at("regime", shapely.get_x(pts[rows]), shapely.get_y(pts[rows]))
+    for i, members in zip(rows, hits, strict=True):
+        if members:
+            out[i] = "; ".join(sorted({str(names[m]) for m in members}))
+    return out
+
+
 def _classify_frame(
     incidents: gpd.GeoDataFrame, prepared: PreparedZones, *, statement_state: str
 ) -> gpd.GeoDataFrame:
@@ -258,6 +329,8 @@ def _classify_frame(
     out["distance_to_boundary_nm"] = edge_nm
     out["certainty"] = certainty
     out["claimant_shares"] = _claimant_shares(prepared, pts, certainty, unc_km)
+    out["shelf_claimants"] = _shelf_claimants(prepared, pts, cols)
+    out["regimes"] = _regimes(prepared, pts)
     if "statement_eez" in out:
         out["statement_check"] = _statement_check(out, prepared, pts, statement_state)
     if (~has).any():
@@ -308,27 +381,8 @@ def classify(
     -------
     geopandas.GeoDataFrame
         A copy of ``incidents`` (same index and order) with the columns of
-        :data:`OUTPUT_COLUMNS`:
-
-        * ``zone_kind``: ``land``, ``internal_waters``, ``territorial_sea``,
-          ``contiguous_zone``, ``eez``, ``high_seas`` (in the coverage, in no zone)
-          or ``outside_coverage``;
-        * ``zone_name``, ``zone_id``: the zone, empty on the high seas;
-        * ``claimants``: ISO3 codes of every state claiming the position, "/"-joined;
-        * ``disputed``: more than one claimant;
-        * ``sovereign``: the state holding the zone in the zone set's scenario;
-        * ``distance_to_coast_nm``: geodesic distance to the nearest coast;
-        * ``nearest_coast_state``: whose coast that is;
-        * ``distance_to_boundary_nm``: geodesic distance to the edge of the zone the
-          point is in (on the high seas: to the nearest zone);
-        * ``certainty``: ``borderline`` when the incident's ``uncertainty_km`` reaches
-          that edge, else ``certain``;
-        * ``claimant_shares``: for borderline incidents, the share of the uncertainty
-          disc in each claimant set, e.g. ``"JPN 0.71; RUS 0.29"``;
-        * ``statement_check``, when the input has a ``statement_eez`` column:
-          ``agree`` or ``disagree`` with the waters ``statement_state`` claims in the
-          zone set, ``borderline`` when the incident's uncertainty disc reaches their
-          edge, empty where there is no statement or the point is outside coverage.
+        :data:`OUTPUT_COLUMNS` (each described in this module's docstring), and
+        ``statement_check`` when the input has a ``statement_eez`` column.
 
     Examples
     --------

@@ -25,13 +25,14 @@ from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from .coast import Coastline
 from .errors import InputError
 from .index import ZoneIndex
 from .zones.load import load_zones
-from .zones.schema import ZONE_KINDS, coverage_of
+from .zones.schema import OVERLAY_KINDS, ZONE_KINDS, coverage_of
 
 __all__ = ["PreparedZones", "bundled", "prepare"]
 
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 #: Zone kinds that are a state's waters for a statement such as "inside Japan's EEZ".
-SEA_KINDS: tuple[str, ...] = tuple(k for k in ZONE_KINDS if k != "land")
+SEA_KINDS: tuple[str, ...] = tuple(k for k in ZONE_KINDS if k != "land" and k not in OVERLAY_KINDS)
 
 #: Zone kinds reported as another class: Marine Regions' overlapping-claim and
 #: joint-regime polygons are EEZ areas.
@@ -75,6 +76,11 @@ class PreparedZones:
                 f"PreparedZones takes a zone set (GeoDataFrame), not {type(zones).__name__}"
             )
         self.zones = zones
+        overlay = zones["kind"].isin(OVERLAY_KINDS).to_numpy()
+        #: The zones that partition the sea (and land): one per point, the innermost.
+        self.sea = zones[~overlay] if overlay.any() else zones
+        #: Continental-shelf and regime zones, which lie over the sea zones.
+        self.overlays = zones[overlay]
         self._parts: dict[tuple[str, str], Any] = {}
         self._lock = threading.RLock()
 
@@ -97,6 +103,14 @@ class PreparedZones:
                     log.debug("prepared %s", key)
         return self._parts[key]  # type: ignore[no-any-return]
 
+    def derived(self, name: str, build: Callable[[], T]) -> T:
+        """Return ``build()``, built once and kept with this zone set.
+
+        For modules that derive structure of their own from the zones (e.g.
+        :func:`geo.boundary_lines`), so it too is built once per prepared set.
+        """
+        return self._part(("derived", name), build)
+
     @property
     def coverage(self) -> shapely.Geometry:
         """The area inside which the zone set is complete."""
@@ -105,23 +119,23 @@ class PreparedZones:
     @property
     def index(self) -> ZoneIndex:
         """Point-in-zone index (:class:`geo.index.ZoneIndex`)."""
-        return self._part(("index", ""), lambda: ZoneIndex(self.zones))
+        return self._part(("index", ""), lambda: ZoneIndex(self.sea))
 
     @property
     def coastline(self) -> Coastline | None:
         """The coast (outer rings of the land zones) for distances; None without land."""
 
         def build() -> Coastline | None:
-            land = self.zones[self.zones["kind"] == "land"]
+            land = self.sea[self.sea["kind"] == "land"]
             return Coastline(land) if len(land) else None
 
         return self._part(("coastline", ""), build)
 
     def columns(self) -> dict[str, np.ndarray]:
-        """Per-zone arrays that classification copies to its rows (row order of the set)."""
+        """Per-zone arrays that classification copies to its rows (row order of :attr:`sea`)."""
 
         def build() -> dict[str, np.ndarray]:
-            z = self.zones
+            z = self.sea
             return {
                 "zone_kind": z["kind"].map(lambda k: KIND_AS_CLASS.get(k, k)).to_numpy(),
                 "zone_name": z["name"].to_numpy(),
@@ -139,7 +153,7 @@ class PreparedZones:
         """
 
         def build() -> Coastline | None:
-            z = self.zones
+            z = self.sea
             part = z[z["kind"] != "land"] if zone_id == "" else z[z["zone_id"] == zone_id]
             if part.empty:
                 return None
@@ -151,7 +165,7 @@ class PreparedZones:
         """Return the sea ``state`` claims in the set, and its edge ready for distances."""
 
         def build() -> tuple[shapely.Geometry, Coastline]:
-            z = self.zones
+            z = self.sea
             mine = z["claimants"].str.split("/").map(lambda c: state in c)
             area = shapely.union_all(z[z["kind"].isin(SEA_KINDS) & mine].geometry.values)
             shapely.prepare(area)
@@ -159,12 +173,32 @@ class PreparedZones:
 
         return self._part(("claimed", state), build)
 
+    def overlay_index(self, kind: str) -> ZoneIndex | None:
+        """Index of the overlay zones of one kind (``continental_shelf``, ``regime``)."""
+
+        def build() -> ZoneIndex | None:
+            rows = self.overlays[self.overlays["kind"] == kind]
+            return ZoneIndex(rows) if len(rows) else None
+
+        return self._part(("overlay", kind), build)
+
+    def overlays_at(self, kind: str, x: np.ndarray, y: np.ndarray) -> list[tuple[int, ...]]:
+        """Row numbers (in :attr:`overlays` of that kind) of the overlays holding each point."""
+        index = self.overlay_index(kind)
+        if index is None:
+            return [() for _ in range(len(x))]
+        return [s or () for s in index.zone_sets(np.asarray(x), np.asarray(y))]
+
     def zones_at(self, lon: float, lat: float) -> gpd.GeoDataFrame:
-        """Return every zone that holds the point (all layers, innermost first)."""
+        """Return every zone that holds the point (sea zones innermost first, then overlays)."""
         _, zone_rows = self.index.pairs(np.array([float(lon)]), np.array([float(lat)]))
         zone_rows = np.sort(zone_rows)
         order = np.argsort(self.index.priority[zone_rows], kind="stable")
-        return self.zones.iloc[zone_rows[order]]
+        point = shapely.Point(float(lon), float(lat))
+        over = self.overlays[self.overlays.geometry.covers(point)]
+        return gpd.GeoDataFrame(
+            pd.concat([self.sea.iloc[zone_rows[order]], over]), crs=self.zones.crs
+        )
 
 
 @functools.lru_cache(maxsize=1)

@@ -28,11 +28,13 @@ from ..classify import require_classified
 from ..errors import DataSourceError, InputError
 from ..geodesy import GEOD
 from ..io import write_text
+from ..lines import boundary_lines
 from ..prepared import prepare
 from ..zones.schema import coverage_of
 from .elements import AssetLink, Snippet
 from .incidents import incident_layer, incident_table
 from .legend import legend
+from .lines import lines_layer
 from .offline import inline_assets
 from .style import STATE_COLORS, ZONE_KIND_COLORS
 from .zones import claim_codes, hatch_script, zones_layer
@@ -135,16 +137,20 @@ def _zone_legend(zones: gpd.GeoDataFrame) -> dict[str, Any]:
 def zones_map(
     zones: gpd.GeoDataFrame | None = None,
     *,
+    lines: gpd.GeoDataFrame | None = None,
     tiles: str | Sequence[str] | None = settings.MAP_BASEMAPS,
     zone_tolerance_deg: float = 0.01,
     **map_options: Any,
 ) -> folium.Map:
-    """Draw a zone set by itself, framed on its coverage.
+    """Draw a zone set by itself, with its boundary lines, framed on its coverage.
 
     Parameters
     ----------
     zones : geopandas.GeoDataFrame, optional
         Zone set; by default the bundled one.
+    lines : geopandas.GeoDataFrame, optional
+        Boundary lines to draw and name; by default :func:`geo.boundary_lines` of
+        the zone set (computed limits and median lines, and the published lines).
     tiles, zone_tolerance_deg, **map_options
         As in :func:`incident_map`.
 
@@ -153,8 +159,10 @@ def zones_map(
     >>> type(zones_map()).__name__
     'Map'
     """
-    zones = prepare(zones).zones
+    ready = prepare(zones)
+    zones = ready.zones
     m = _base_map(zones, tiles=tiles, zone_tolerance_deg=zone_tolerance_deg, **map_options)
+    lines_layer(boundary_lines(prepared=ready) if lines is None else lines, m)
     m.add_child(legend(**_zone_legend(zones)))
     folium.LayerControl(collapsed=True).add_to(m)
     w, s, e, n = shapely.bounds(coverage_of(zones))

@@ -42,7 +42,9 @@ __all__ = [
     "CLASS_KINDS",
     "COLUMNS",
     "KIND_PRIORITY",
+    "OVERLAY_KINDS",
     "POLYGON_TYPES",
+    "SEABED_KINDS",
     "STATE_ALIASES",
     "STATE_NAMES",
     "ZONE_KINDS",
@@ -61,6 +63,26 @@ log = logging.getLogger(__name__)
 #: Kinds a zone polygon may have, innermost first.
 ZONE_KINDS: tuple[str, ...] = (
     "land",
+    "internal_waters",
+    "archipelagic_waters",
+    "territorial_sea",
+    "contiguous_zone",
+    "eez",
+    "overlapping_claim",
+    "joint_regime",
+    "continental_shelf",
+    "regime",
+)
+
+#: Kinds that lie over the sea zones instead of partitioning the sea: a point has
+#: one sea zone (the innermost) and any number of these. ``continental_shelf``: the
+#: seabed a state claims beyond (or besides) its 200 nm zones, with a ``basis``
+#: (``200 nm``, ``CLCS-recommended``, ``submitted to the CLCS``, ``unilateral claim``);
+#: ``regime``: a joint development or fishery zone, named in ``regimes``.
+OVERLAY_KINDS: tuple[str, ...] = ("continental_shelf", "regime")
+
+#: Sea-zone kinds whose seabed belongs to their claimants (the shelf within 200 nm).
+SEABED_KINDS: tuple[str, ...] = (
     "internal_waters",
     "archipelagic_waters",
     "territorial_sea",
