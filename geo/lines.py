@@ -20,25 +20,19 @@ group each.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
 from . import settings
-from .datasets import data_path
-from .errors import DataSourceError
 from .prepared import PreparedZones, prepare
+from .zones.published import LINE_COLUMNS, read_lines
 from .zones.schema import OVERLAY_KINDS
 
 __all__ = ["LINE_COLUMNS", "LINE_KINDS", "boundary_lines", "read_lines"]
 
 log = logging.getLogger(__name__)
-
-#: Columns of :func:`boundary_lines`.
-LINE_COLUMNS: tuple[str, ...] = ("kind", "basis", "states", "name", "source", "geometry")
 
 #: Kinds of line.
 LINE_KINDS: tuple[str, ...] = (
@@ -66,9 +60,6 @@ _LIMITS: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: Two edges closer than this are the same line (degrees; about 0.1 m): a
 #: topological tolerance for shared edges, not a distance.
 _SNAP_DEG = 1e-6
-
-#: The catalogue of published lines under ``data/lines``.
-CATALOGUE = "lines.csv"
 
 
 def _groups(sea: gpd.GeoDataFrame) -> pd.Series:
@@ -153,54 +144,6 @@ def _computed(prepared: PreparedZones) -> gpd.GeoDataFrame:
     frame = gpd.GeoDataFrame(rows, columns=list(LINE_COLUMNS), crs=settings.DEFAULT_CRS)
     frame["source"] = source
     return frame
-
-
-def _catalogue_root(folder: str | Path | None) -> Path | None:
-    if folder is not None:
-        return Path(folder)
-    try:
-        return data_path("lines")
-    except DataSourceError:  # an installation without published lines
-        return None
-
-
-def _line(entry: pd.Series, points: pd.DataFrame) -> shapely.LineString:
-    xy = points.sort_values("seq")[["lon", "lat"]].to_numpy(dtype=float)
-    if len(xy) < 2 or not np.isfinite(xy).all():
-        raise DataSourceError(f"{entry['file']}: {entry['name']} needs two or more finite points")
-    if str(entry["closed"]).strip().lower() in ("yes", "true", "1") and (xy[0] != xy[-1]).any():
-        xy = np.vstack([xy, xy[:1]])
-    return shapely.LineString(xy)
-
-
-def read_lines(folder: str | Path | None = None) -> gpd.GeoDataFrame:
-    """Read the published lines of ``data/lines`` (or ``folder``) listed in its catalogue.
-
-    The catalogue (``lines.csv``) has a row per line: ``name`` (the line's points
-    in ``file`` carry the same ``name``), ``file``, ``kind``, ``basis``,
-    ``states``, ``closed`` (``yes``: the points enclose an area), ``title`` and
-    ``source``. Point files hold ``name``, ``seq``, ``lat``, ``lon`` and the
-    coordinates as printed in the source (``lat_text``, ``lon_text``).
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        Columns of :data:`LINE_COLUMNS` (``name`` is the title); empty when there is
-        no catalogue.
-    """
-    root = _catalogue_root(folder)
-    if root is None or not (root / CATALOGUE).exists():
-        return gpd.GeoDataFrame(columns=list(LINE_COLUMNS), geometry="geometry", crs=4326)
-    table = pd.read_csv(root / CATALOGUE, dtype=str, keep_default_na=False)
-    files = {f: pd.read_csv(root / f) for f in table["file"].unique()}
-    rows = []
-    for _, entry in table.iterrows():
-        points = files[entry["file"]]
-        points = points[points["name"] == entry["name"]]
-        rows.append({"kind": entry["kind"], "basis": entry["basis"], "states": entry["states"],
-                     "name": entry["title"], "source": entry["source"],
-                     "geometry": _line(entry, points)})  # fmt: skip
-    return gpd.GeoDataFrame(rows, columns=list(LINE_COLUMNS), crs=settings.DEFAULT_CRS)
 
 
 def boundary_lines(

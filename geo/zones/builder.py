@@ -38,8 +38,9 @@ from scipy.spatial import SphericalVoronoi, cKDTree
 
 from .. import settings
 from ..errors import DataSourceError
-from ..geodesy import buffer_lines_m, nm_to_m, unit_vectors
+from ..geodesy import GEOD, buffer_lines_m, nm_to_m, unit_vectors
 from .land import label_units, read_features, read_land, read_state_claims
+from .published import read_lines
 from .schema import STATE_NAMES, join_claimants
 
 __all__ = ["build", "coastline", "median_partition"]
@@ -243,6 +244,7 @@ def build(
     state_claims: str | Path | pd.DataFrame | None = None,
     bounds: tuple[float, float, float, float] = settings.EAST_ASIA_BOUNDS,
     spacing_m: float = 2000.0,
+    baselines: str = "normal",
     progress: bool = False,
 ) -> gpd.GeoDataFrame:
     """Build a zone set (12/24/200 nm zones with median lines) from land polygons.
@@ -269,6 +271,11 @@ def build(
         Coverage (west, south, east, north), degrees.
     spacing_m : float, default 2000.0
         Coastline sampling interval for the median lines.
+    baselines : {"normal", "official"}, default "normal"
+        ``"normal"``: zones measured from the coastline. ``"official"``: the
+        published straight baselines of ``data/lines`` are applied where the
+        scenario's holder drew them: the waters they enclose are internal waters,
+        and 12/24/200 nm are measured from them (:func:`internal_waters`).
     progress : bool, default False
         Show progress bars.
 
@@ -278,38 +285,28 @@ def build(
         A zone set in the schema of :mod:`geo.zones.schema`, coverage in
         ``attrs["coverage"]``.
     """
-    region = _expand(bounds, MARGIN_DEG)
-    land_parts = _land_parts(land, region)
-    rocks = tuple(rocks)
+    region, rocks = _expand(bounds, MARGIN_DEG), tuple(rocks)
     feats = features if isinstance(features, pd.DataFrame) else read_features(features)
     feats = _features_with_rocks(feats, rocks)
     whole_states = _whole_states(state_claims, features)
-    units = _units(land_parts, feats, whole_states, region=region)
+    units = _units(_land_parts(land, region), feats, whole_states, region=region)
     feats = _with_state_groups(feats, whole_states)
     log.info("land: %d parts in %d units", len(units), units["unit"].nunique())
-
     coast = coastline(units, region=shapely.box(*region))
     lon, lat, labels = _sample_coast(coast, units, spacing_m)
     log.info("coast: %d samples", len(lon))
     partition = median_partition(lon, lat, labels, region=bounds).set_index("label")
-    within = _bands_within(coast, shapely.union_all(units.geometry.values), progress)
+    scenario = _scenario(feats, units, claims)
+    internal, within = _measured_from(units, scenario, coast, baselines, region, progress)
     eez_partition, eez_within = partition, within[settings.EEZ_NM]
     if rocks:
         eez_partition, eez_within = _eez_basis(
             units, rocks, region=region, bounds=bounds, spacing_m=spacing_m, progress=progress
         )
 
-    scenario = _scenario(feats, units, claims)
     cover = shapely.box(*bounds)
-    rows = _zone_rows(
-        scenario,
-        units,
-        partition,
-        within=within,
-        eez_partition=eez_partition,
-        eez_within=eez_within,
-        cover=cover,
-    )
+    rows = _zone_rows(scenario, units, partition, internal=internal, within=within,
+                      eez_partition=eez_partition, eez_within=eez_within, cover=cover)  # fmt: skip
     zones = _finish(_dissolve(rows), source=_SOURCE)
     zones.attrs["coverage"] = cover
     return zones
@@ -422,6 +419,7 @@ def _zone_rows(
     units: gpd.GeoDataFrame,
     partition: gpd.GeoDataFrame,
     *,
+    internal: Mapping[str, shapely.Geometry],
     within: Mapping[float, shapely.Geometry],
     eez_partition: gpd.GeoDataFrame,
     eez_within: shapely.Geometry,
@@ -440,6 +438,9 @@ def _zone_rows(
                 "geometry": land_by_unit.geometry[unit],
             }
         )
+        if unit in internal and not (piece := shapely.intersection(internal[unit], cover)).is_empty:
+            name = f"{sc.unit_name} internal waters"
+            rows.append({**base, "kind": "internal_waters", "name": name, "geometry": piece})
         for kind, inner, outer in _BANDS:
             parts = eez_partition if kind == "eez" else partition
             if unit not in parts.index:
@@ -479,6 +480,7 @@ def _finish(zones: gpd.GeoDataFrame, *, source: str) -> gpd.GeoDataFrame:
             "territorial_sea": "territorial sea",
             "contiguous_zone": "contiguous zone",
             "eez": "EEZ",
+            "internal_waters": "internal waters",
         }
     )
     disputed = out["claimants"].str.contains("/")
@@ -490,3 +492,108 @@ def _finish(zones: gpd.GeoDataFrame, *, source: str) -> gpd.GeoDataFrame:
         .sort_values("zone_id")
         .reset_index(drop=True)
     )
+
+
+#: A baseline's end is joined to the coast when the coast is this close (the
+#: basepoints lie on the low-water line; Natural Earth's coast can be a few km off).
+BASELINE_SNAP_M = 10_000.0
+
+
+def _measured_from(
+    units: gpd.GeoDataFrame,
+    scenario: pd.DataFrame,
+    coast: shapely.Geometry,
+    baselines: str,
+    region: tuple[float, float, float, float],
+    progress: bool,
+) -> tuple[dict[str, shapely.Geometry], dict[float, shapely.Geometry]]:
+    """Return the internal waters per unit, and the bands measured from the baseline."""
+    if baselines not in ("normal", "official"):
+        raise DataSourceError(f"baselines must be 'normal' or 'official', not {baselines!r}")
+    internal = internal_waters(units, scenario) if baselines == "official" else {}
+    base = shapely.union_all([*units.geometry.values, *internal.values()])
+    if internal:
+        coast = coastline(gpd.GeoDataFrame(geometry=[base]), region=shapely.box(*region))
+    return internal, _bands_within(coast, base, progress)
+
+
+def _published_baselines(states: set[str]) -> gpd.GeoDataFrame:
+    """Return the published straight baselines of ``states`` (``data/lines``)."""
+    lines = read_lines()
+    return lines[(lines["kind"] == "baseline") & lines["states"].isin(states)]
+
+
+def _baseline_unit(line: shapely.LineString, units: gpd.GeoDataFrame) -> set[str]:
+    """Return the units whose land is nearest to each point of a baseline."""
+    tree = shapely.STRtree(units.geometry.values)
+    _, nearest = tree.query_nearest(shapely.points(shapely.get_coordinates(line)))
+    return set(units["unit"].to_numpy()[nearest])
+
+
+def _snapped(line: shapely.LineString, coast: shapely.Geometry) -> list[shapely.LineString]:
+    """Return the baseline and, at each end within reach, a link to the nearest coast."""
+    out = [line]
+    for end in (shapely.Point(line.coords[0]), shapely.Point(line.coords[-1])):
+        near = shapely.line_interpolate_point(coast, shapely.line_locate_point(coast, end))
+        _, _, d_m = GEOD.inv(end.x, end.y, near.x, near.y)
+        if 0.0 < d_m <= BASELINE_SNAP_M:
+            out.append(shapely.LineString([end, near]))
+    return out
+
+
+def _enclosed_waters(land: shapely.Geometry, lines: list[shapely.Geometry]) -> shapely.Geometry:
+    """Return the water enclosed between a coast and baselines.
+
+    These are the faces of coast and lines that are not land and are bounded in
+    part by a baseline.
+    """
+    window = shapely.buffer(shapely.envelope(shapely.union_all(lines)), 1.0)
+    coast = shapely.intersection(shapely.boundary(land), window)
+    noded = shapely.node(shapely.union_all([coast, *lines]))
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
+    if not len(faces):
+        return shapely.Polygon()
+    water = ~shapely.covers(land, shapely.point_on_surface(faces))
+    along = shapely.intersects(faces, shapely.buffer(shapely.union_all(lines), 1e-6))
+    return shapely.union_all(faces[water & along])
+
+
+def internal_waters(units: gpd.GeoDataFrame, scenario: pd.DataFrame) -> dict[str, shapely.Geometry]:
+    """Return, per unit, the internal waters landward of its holder's published baselines.
+
+    A baseline applies when every one of its points is nearest to land of units
+    held, in the scenario, by the state that drew it (so Japan's baselines around
+    the southern Kurils apply only when a scenario gives them to Japan). Its ends
+    are joined to the coast within :data:`BASELINE_SNAP_M`; the waters enclosed by
+    the coast and the baselines are internal waters (UNCLOS art. 8).
+
+    Parameters
+    ----------
+    units : geopandas.GeoDataFrame
+        Land parts labelled with their unit.
+    scenario : pandas.DataFrame
+        Per unit (index): ``sovereign``, as from the builder's scenario step.
+
+    Returns
+    -------
+    dict
+        Unit -> internal waters (empty units are left out).
+    """
+    holders = scenario["sovereign"]
+    baselines = _published_baselines(set(holders))
+    per_unit: dict[str, list[shapely.Geometry]] = {}
+    land_by_unit = units.dissolve("unit").geometry
+    for row in baselines.itertuples():
+        near = _baseline_unit(row.geometry, units)
+        if any(holders.get(u) != row.states for u in near):
+            log.info("baseline %r not applied: its land is held by others here", row.name)
+            continue
+        unit = sorted(near)[0]
+        coast = shapely.boundary(land_by_unit[unit])
+        per_unit.setdefault(unit, []).extend(_snapped(row.geometry, coast))
+    out = {}
+    for unit, lines in per_unit.items():
+        water = _enclosed_waters(land_by_unit[unit], lines)
+        if not water.is_empty:
+            out[unit] = water
+    return out
