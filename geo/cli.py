@@ -243,6 +243,7 @@ def _cmd_zones_build(args: argparse.Namespace) -> int:
         claims=_parse_claims(args.claims),
         rocks=args.rocks,
         spacing_m=args.spacing_m,
+        baselines=args.baselines,
         progress=not args.no_progress,
     )
     out = save_zones(zones, args.output)
@@ -450,6 +451,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=2000.0,
         help="coastline sampling for median lines (default: %(default)s)",
+    )
+    b.add_argument(
+        "--baselines",
+        choices=("official", "normal"),
+        default="official",
+        help="official: apply the published straight baselines of data/lines (internal "
+        "waters, zones measured from them); normal: the coastline only (default: %(default)s)",
     )
     b.add_argument("--no-progress", action="store_true", help="no progress bars")
     b.set_defaults(func=_cmd_zones_build)

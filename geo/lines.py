@@ -89,6 +89,15 @@ def _group_areas(sea: gpd.GeoDataFrame) -> tuple[pd.DataFrame, dict[str, shapely
     return info, areas
 
 
+def _closed(area: shapely.Geometry) -> shapely.Geometry:
+    """Return ``area`` without slivers where its zones meet.
+
+    A morphological closing by :data:`_SNAP_DEG`: a topological tolerance, not a distance.
+    """
+    grown = shapely.buffer(area, _SNAP_DEG, quad_segs=1, join_style="mitre")
+    return shapely.buffer(grown, -_SNAP_DEG, quad_segs=1, join_style="mitre")
+
+
 def _median_lines(info: pd.DataFrame, areas: dict[str, shapely.Geometry]) -> list[dict]:
     """Lines where two groups' waters meet."""
     names = list(areas)
@@ -126,7 +135,7 @@ def _limit_lines(
         for kind, inner in _LIMITS:
             if not part["kind"].isin(inner[1:]).any():
                 continue
-            area = shapely.union_all(part[part["kind"].isin(inner)].geometry.values)
+            area = _closed(shapely.union_all(part[part["kind"].isin(inner)].geometry.values))
             line = _lines_only(shapely.difference(shapely.boundary(area), elsewhere))
             if not line.is_empty:
                 rows.append({"kind": kind, "basis": "computed",

@@ -45,11 +45,14 @@ def test_median_line_is_equidistant(lines, bundled_zones):
 
 
 def test_territorial_sea_limit_is_12_nm_out(lines, bundled_zones):
+    """12 nm from the baseline: the coast, or the straight baselines closing internal waters."""
     line = lines[(lines["kind"] == "territorial_sea_limit") & (lines["states"] == "JPN")]
     pts = shapely.line_interpolate_point(
-        line.geometry.iloc[0], np.linspace(0.01, 0.99, 40), normalized=True
+        line.geometry.iloc[0], np.linspace(0.005, 0.995, 200), normalized=True
     )
-    coast = Coastline(bundled_zones[bundled_zones["kind"] == "land"])
+    inside = bundled_zones[bundled_zones["kind"].isin(["land", "internal_waters"])]
+    base = gpd.GeoDataFrame({"sovereign": [""]}, geometry=[inside.union_all()], crs=4326)
+    coast = Coastline(base)
     d_m, _ = coast.distance_m(shapely.get_x(pts), shapely.get_y(pts))
     assert np.abs(d_m / 1852.0 - 12.0).max() < 0.6
 

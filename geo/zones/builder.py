@@ -244,7 +244,7 @@ def build(
     state_claims: str | Path | pd.DataFrame | None = None,
     bounds: tuple[float, float, float, float] = settings.EAST_ASIA_BOUNDS,
     spacing_m: float = 2000.0,
-    baselines: str = "normal",
+    baselines: str = "official",
     progress: bool = False,
 ) -> gpd.GeoDataFrame:
     """Build a zone set (12/24/200 nm zones with median lines) from land polygons.
@@ -271,7 +271,7 @@ def build(
         Coverage (west, south, east, north), degrees.
     spacing_m : float, default 2000.0
         Coastline sampling interval for the median lines.
-    baselines : {"normal", "official"}, default "normal"
+    baselines : {"official", "normal"}, default "official"
         ``"normal"``: zones measured from the coastline. ``"official"``: the
         published straight baselines of ``data/lines`` are applied where the
         scenario's holder drew them: the waters they enclose are internal waters,
@@ -593,7 +593,12 @@ def internal_waters(units: gpd.GeoDataFrame, scenario: pd.DataFrame) -> dict[str
         per_unit.setdefault(unit, []).extend(_snapped(row.geometry, coast))
     out = {}
     for unit, lines in per_unit.items():
-        water = _enclosed_waters(land_by_unit[unit], lines)
-        if not water.is_empty:
-            out[unit] = water
+        land = land_by_unit[unit]
+        water = _enclosed_waters(land, lines)
+        if water.is_empty:
+            continue
+        # Pockets of sea shut in by land and internal waters are landward too.
+        shut = shapely.union_all([land, water])
+        filled = shapely.polygons(shapely.get_exterior_ring(shapely.get_parts(shut)))
+        out[unit] = shapely.difference(shapely.union_all(filled), land)
     return out

@@ -355,7 +355,7 @@ def load_zones(
     --------
     >>> zones = load_zones()
     >>> sorted(zones["kind"].unique())
-    ['contiguous_zone', 'eez', 'land', 'territorial_sea']
+    ['contiguous_zone', 'eez', 'internal_waters', 'land', 'territorial_sea']
     >>> zones.attrs["dropped"]
     {}
     """
@@ -425,8 +425,10 @@ def save_zones(zones: gpd.GeoDataFrame, path: str | Path) -> Path:
     if out.suffix.lower() != ".geojson":
         raise InputError(f"zone sets are written as .geojson, not {out.suffix!r}", source=str(out))
     with atomic_path(out) as tmp:
-        zones.to_file(tmp, driver="GeoJSON", engine="pyogrio", COORDINATE_PRECISION=6)
+        zones.to_file(
+            tmp, driver="GeoJSON", engine="pyogrio", layer=out.stem, COORDINATE_PRECISION=6
+        )
     cover = gpd.GeoDataFrame(geometry=[coverage_of(zones)], crs=settings.DEFAULT_CRS)
     with atomic_path(coverage_path(out)) as tmp:
-        cover.to_file(tmp, driver="GeoJSON", engine="pyogrio")
+        cover.to_file(tmp, driver="GeoJSON", engine="pyogrio", layer=coverage_path(out).stem)
     return out
