@@ -40,7 +40,7 @@ The columns it adds:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,7 @@ from .errors import InputError
 from .geodesy import GEOD, geodesic_circle, m_to_nm
 from .index import NONE, OUTSIDE
 from .prepared import PreparedZones, prepare
-from .zones.schema import join_claimants
+from .zones.schema import WATER_CLASSES, join_claimants
 
 __all__ = ["OUTPUT_COLUMNS", "classify", "is_classified"]
 
@@ -267,6 +267,19 @@ def _statement_check(
     return check
 
 
+def _overlay_values(
+    prepared: PreparedZones, kind: str, column: str, pts: np.ndarray, rows: np.ndarray
+) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield ``(row, values)``: ``column`` of every ``kind`` overlay over each point in ``rows``."""
+    if not len(rows) or prepared.overlay_index(kind) is None:
+        return
+    values = prepared.overlays.loc[prepared.overlays["kind"] == kind, column].to_numpy()
+    hits = prepared.overlays_at(kind, shapely.get_x(pts[rows]), shapely.get_y(pts[rows]))
+    for i, members in zip(rows, hits, strict=True):
+        if members:
+            yield i, values[list(members)]
+
+
 def _shelf_claimants(
     prepared: PreparedZones, pts: np.ndarray, cols: dict[str, np.ndarray]
 ) -> np.ndarray:
@@ -275,21 +288,12 @@ def _shelf_claimants(
     That is the claimants of its 200 nm zones, plus those of any continental-shelf
     zone (extended shelf, claims) over the point.
     """
-    seabed = np.isin(cols["zone_kind"], ("internal_waters", "archipelagic_waters",
-                                         "territorial_sea", "contiguous_zone", "eez"))  # fmt: skip
+    seabed = np.isin(cols["zone_kind"], WATER_CLASSES)
     out = np.where(seabed, cols["claimants"], "").astype(object)
     at_sea = ~(shapely.is_missing(pts) | shapely.is_empty(pts)) & (cols["zone_kind"] != "land")
     rows = np.flatnonzero(at_sea)  # land has no seabed
-    if not len(rows) or prepared.overlay_index("continental_shelf") is None:
-        return out
-    shelf = prepared.overlays[prepared.overlays["kind"] == "continental_shelf"]
-    claim = shelf["claimants"].to_numpy()
-    hits = prepared.overlays_at(
-        "continental_shelf", shapely.get_x(pts[rows]), shapely.get_y(pts[rows])
-    )
-    for i, members in zip(rows, hits, strict=True):
-        if members:
-            out[i] = join_claimants([out[i], *claim[list(members)]])
+    for i, claims in _overlay_values(prepared, "continental_shelf", "claimants", pts, rows):
+        out[i] = join_claimants([out[i], *claims])
     return out
 
 
@@ -297,13 +301,8 @@ def _regimes(prepared: PreparedZones, pts: np.ndarray) -> np.ndarray:
     """Names of the joint and fishery regimes over each point, "; "-joined."""
     out = np.full(len(pts), "", dtype=object)
     rows = np.flatnonzero(~(shapely.is_missing(pts) | shapely.is_empty(pts)))
-    if not len(rows) or prepared.overlay_index("regime") is None:
-        return out
-    names = prepared.overlays[prepared.overlays["kind"] == "regime"]["name"].to_numpy()
-    hits = prepared.overlays_at("regime", shapely.get_x(pts[rows]), shapely.get_y(pts[rows]))
-    for i, members in zip(rows, hits, strict=True):
-        if members:
-            out[i] = "; ".join(sorted({str(names[m]) for m in members}))
+    for i, names in _overlay_values(prepared, "regime", "name", pts, rows):
+        out[i] = "; ".join(sorted({str(n) for n in names}))
     return out
 
 

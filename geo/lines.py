@@ -28,7 +28,6 @@ import shapely
 from . import settings
 from .prepared import PreparedZones, prepare
 from .zones.published import LINE_COLUMNS, read_lines
-from .zones.schema import OVERLAY_KINDS
 
 __all__ = ["LINE_COLUMNS", "LINE_KINDS", "boundary_lines", "read_lines"]
 
@@ -81,8 +80,10 @@ def _lines_only(geom: shapely.Geometry) -> shapely.Geometry:
 
 
 def _group_areas(sea: gpd.GeoDataFrame) -> tuple[pd.DataFrame, dict[str, shapely.Geometry]]:
-    """Each group's states and the union of its waters (land borders are not sea lines)."""
-    sea = sea.assign(group=_groups(sea))
+    """Each group's states and the union of its waters (land borders are not sea lines).
+
+    ``sea`` carries each zone's ``group`` (:func:`_groups`).
+    """
     sea = sea[sea["kind"] != "land"]
     areas = {g: shapely.union_all(part.geometry.values) for g, part in sea.groupby("group")}
     info = sea.groupby("group").agg(claimants=("claimants", "first"), name=("name", "first"))
@@ -125,8 +126,8 @@ def _limit_lines(
 
     A limit is the edge of the group's waters out to that zone, less the stretches
     where it meets another group's waters (median lines) and the coverage's edge.
+    ``sea`` carries each zone's ``group`` (:func:`_groups`).
     """
-    sea = sea.assign(group=_groups(sea))
     edge = shapely.boundary(cover)
     rows = []
     for group, part in sea.groupby("group"):
@@ -145,7 +146,7 @@ def _limit_lines(
 
 
 def _computed(prepared: PreparedZones) -> gpd.GeoDataFrame:
-    sea = prepared.sea[~prepared.sea["kind"].isin(OVERLAY_KINDS)]
+    sea = prepared.sea.assign(group=_groups(prepared.sea))  # overlays are not in .sea
     info, areas = _group_areas(sea)
     medians = _median_lines(info, areas)
     rows = medians + _limit_lines(sea, info, medians, prepared.coverage)

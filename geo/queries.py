@@ -24,11 +24,9 @@ from .errors import InputError
 from .gazetteer import default_gazetteer
 from .geodesy import GEOD, m_to_nm
 from .prepared import PreparedZones, prepare
+from .zones.schema import WATER_CLASSES
 
 __all__ = ["near", "summary", "summary_chart", "within_eez", "zones_at"]
-
-#: Zone kinds that are a state's waters, from the coast out to 200 nm.
-WATERS = ("internal_waters", "archipelagic_waters", "territorial_sea", "contiguous_zone", "eez")
 
 
 def within_eez(
@@ -70,7 +68,7 @@ def within_eez(
     True
     """
     out = require_classified(classified, caller="within_eez")
-    waters = out["zone_kind"].isin(WATERS).fillna(False).astype(bool)
+    waters = out["zone_kind"].isin(WATER_CLASSES).fillna(False).astype(bool)
     if by == "sovereign":
         return out[waters & (out["sovereign"] == state)]
     if by != "claimants":

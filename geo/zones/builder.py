@@ -523,9 +523,13 @@ def _published_baselines(states: set[str]) -> gpd.GeoDataFrame:
     return lines[(lines["kind"] == "baseline") & lines["states"].isin(states)]
 
 
-def _baseline_unit(line: shapely.LineString, units: gpd.GeoDataFrame) -> set[str]:
-    """Return the units whose land is nearest to each point of a baseline."""
-    tree = shapely.STRtree(units.geometry.values)
+def _baseline_unit(
+    line: shapely.LineString, tree: shapely.STRtree, units: gpd.GeoDataFrame
+) -> set[str]:
+    """Return the units whose land is nearest to each point of a baseline.
+
+    ``tree`` indexes ``units.geometry``.
+    """
     _, nearest = tree.query_nearest(shapely.points(shapely.get_coordinates(line)))
     return set(units["unit"].to_numpy()[nearest])
 
@@ -583,8 +587,9 @@ def internal_waters(units: gpd.GeoDataFrame, scenario: pd.DataFrame) -> dict[str
     baselines = _published_baselines(set(holders))
     per_unit: dict[str, list[shapely.Geometry]] = {}
     land_by_unit = units.dissolve("unit").geometry
+    tree = shapely.STRtree(units.geometry.values)
     for row in baselines.itertuples():
-        near = _baseline_unit(row.geometry, units)
+        near = _baseline_unit(row.geometry, tree, units)
         if any(holders.get(u) != row.states for u in near):
             log.info("baseline %r not applied: its land is held by others here", row.name)
             continue

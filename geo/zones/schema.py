@@ -44,9 +44,9 @@ __all__ = [
     "KIND_PRIORITY",
     "OVERLAY_KINDS",
     "POLYGON_TYPES",
-    "SEABED_KINDS",
     "STATE_ALIASES",
     "STATE_NAMES",
+    "WATER_CLASSES",
     "ZONE_KINDS",
     "check_polygons",
     "claimants_from_field",
@@ -81,15 +81,14 @@ ZONE_KINDS: tuple[str, ...] = (
 #: ``regime``: a joint development or fishery zone, named in ``regimes``.
 OVERLAY_KINDS: tuple[str, ...] = ("continental_shelf", "regime")
 
-#: Sea-zone kinds whose seabed belongs to their claimants (the shelf within 200 nm).
-SEABED_KINDS: tuple[str, ...] = (
+#: Values of ``zone_kind`` that are a state's waters, from the coast out to 200 nm
+#: (and so its seabed: the continental shelf within 200 nm).
+WATER_CLASSES: tuple[str, ...] = (
     "internal_waters",
     "archipelagic_waters",
     "territorial_sea",
     "contiguous_zone",
     "eez",
-    "overlapping_claim",
-    "joint_regime",
 )
 
 #: Where zones of several kinds overlap, the first in this order wins.
