@@ -29,8 +29,9 @@ The columns it adds:
   claimants of its territorial sea, contiguous zone or EEZ (the shelf within
   200 nm), plus those of any ``continental_shelf`` zone over it (an extended
   shelf, or a claim such as one to the Okinawa Trough); "/"-joined;
-* ``regimes``: names of the joint development and fishery zones (``regime``
-  zones) over the point, "; "-joined;
+* ``regimes``: names of the joint development and fishery zones and of Japan's
+  specified areas (straits with a 3 nm territorial sea), the ``regime`` zones
+  over the point, "; "-joined;
 * ``statement_check``, when the input has a ``statement_eez`` column:
   ``agree`` or ``disagree`` with the waters ``statement_state`` claims in the
   zone set, ``borderline`` when the incident's uncertainty disc reaches their

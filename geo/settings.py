@@ -32,6 +32,9 @@ NM_M: float = 1852.0
 
 #: Breadth of the territorial sea under UNCLOS art. 3, nautical miles.
 TERRITORIAL_SEA_NM: float = 12.0
+#: Breadth of Japan's territorial sea in its five specified areas (straits), nautical
+#: miles: Act on the Territorial Sea and the Contiguous Zone, supplementary provision 2.
+SPECIFIED_AREA_TERRITORIAL_SEA_NM: float = 3.0
 #: Outer limit of the contiguous zone under UNCLOS art. 33, nautical miles.
 CONTIGUOUS_ZONE_NM: float = 24.0
 #: Outer limit of the exclusive economic zone under UNCLOS art. 57, nautical miles.

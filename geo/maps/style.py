@@ -46,6 +46,8 @@ KIND_STYLE: dict[str, dict[str, float]] = {
     "internal_waters": {"fillOpacity": 0.5, "weight": 0.6},
     "archipelagic_waters": {"fillOpacity": 0.4, "weight": 0.6},
     "land": {"fillOpacity": 0.9, "weight": 0.5},
+    "regime": {"fillOpacity": 0.0, "weight": 1.6},
+    "continental_shelf": {"fillOpacity": 0.0, "weight": 1.6},
 }
 
 #: Layer names of the zone kinds, in drawing order (land first).
@@ -58,6 +60,8 @@ KIND_LABELS: dict[str, str] = {
     "eez": "EEZs (24-200 nm)",
     "overlapping_claim": "Overlapping claims",
     "joint_regime": "Joint regimes",
+    "regime": "Regimes and 3 nm straits (outlines)",
+    "continental_shelf": "Continental shelf claims beyond 200 nm (outlines)",
 }
 
 #: Marker colour per zone kind of an incident.

@@ -15,6 +15,7 @@ import numpy as np
 import shapely
 
 from .. import settings
+from ..zones.schema import OVERLAY_KINDS
 from .elements import Bind, Snippet
 from .escape import esc, script_json
 from .style import (
@@ -89,9 +90,10 @@ def zones_layer(zones: gpd.GeoDataFrame, m: folium.Map, *, tolerance_deg: float 
                 line = "#444444" if disputed else color
                 fill = color
             weight = style["weight"] * (3 if disputed and land else 1)
+            dashed = (disputed and land) or kind in OVERLAY_KINDS
             folium.GeoJson(
                 feature,
-                style_function=lambda _f, c=line, f=fill, w=weight, d=disputed and land, s=style: {
+                style_function=lambda _f, c=line, f=fill, w=weight, d=dashed, s=style: {
                     "color": c,
                     "fillColor": f,
                     "weight": w,

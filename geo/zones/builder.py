@@ -39,9 +39,10 @@ from scipy.spatial import SphericalVoronoi, cKDTree
 from .. import settings
 from ..errors import DataSourceError
 from ..geodesy import GEOD, buffer_lines_m, nm_to_m, unit_vectors
-from .land import label_units, read_features, read_land, read_state_claims
+from .land import label_units, read_features, read_land, read_shelf_claims, read_state_claims
 from .published import read_lines
 from .schema import STATE_NAMES, join_claimants
+from .straits import anchors, construction_box, read_constructions, specified_areas
 
 __all__ = ["build", "coastline", "median_partition"]
 
@@ -275,7 +276,9 @@ def build(
         ``"normal"``: zones measured from the coastline. ``"official"``: the
         published straight baselines of ``data/lines`` are applied where the
         scenario's holder drew them: the waters they enclose are internal waters,
-        and 12/24/200 nm are measured from them (:func:`internal_waters`).
+        and 12/24/200 nm are measured from them (:func:`internal_waters`); in
+        Japan's five specified areas (straits) the territorial sea is 3 nm
+        (:mod:`geo.zones.straits`).
     progress : bool, default False
         Show progress bars.
 
@@ -297,7 +300,9 @@ def build(
     log.info("coast: %d samples", len(lon))
     partition = median_partition(lon, lat, labels, region=bounds).set_index("label")
     scenario = _scenario(feats, units, claims)
-    internal, within = _measured_from(units, scenario, coast, baselines, region, progress)
+    internal, within, straits = _measured_from(
+        units, scenario, coast, partition, baselines=baselines, region=region, progress=progress
+    )
     eez_partition, eez_within = partition, within[settings.EEZ_NM]
     if rocks:
         eez_partition, eez_within = _eez_basis(
@@ -308,6 +313,7 @@ def build(
     rows = _zone_rows(scenario, units, partition, internal=internal, within=within,
                       eez_partition=eez_partition, eez_within=eez_within, cover=cover)  # fmt: skip
     zones = _finish(_dissolve(rows), source=_SOURCE)
+    zones = _with_overlays(zones, [straits, _shelf_claims(within, scenario, partition)], cover)
     zones.attrs["coverage"] = cover
     return zones
 
@@ -466,8 +472,16 @@ def _dissolve(rows: list[dict[str, object]]) -> gpd.GeoDataFrame:
         zones["claimants"].str.contains("/"), zones["unit"], zones["sovereign"]
     )
     zones = zones.dissolve(["group", "kind"], aggfunc="first", as_index=False)
-    zones["geometry"] = shapely.make_valid(zones.geometry.values)
+    zones["geometry"] = [_polygonal(g) for g in shapely.make_valid(zones.geometry.values)]
     return zones[~zones.geometry.is_empty]
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+    """Return the polygons of ``geom``, without the lines and points an overlay can leave."""
+    if geom.geom_type != "GeometryCollection":
+        return geom
+    parts = shapely.get_parts(geom)
+    return shapely.union_all(parts[np.isin(shapely.get_type_id(parts), (3, 6))])  # (Multi)Polygon
 
 
 def _finish(zones: gpd.GeoDataFrame, *, source: str) -> gpd.GeoDataFrame:
@@ -503,18 +517,26 @@ def _measured_from(
     units: gpd.GeoDataFrame,
     scenario: pd.DataFrame,
     coast: shapely.Geometry,
+    partition: gpd.GeoDataFrame,
+    *,
     baselines: str,
     region: tuple[float, float, float, float],
     progress: bool,
-) -> tuple[dict[str, shapely.Geometry], dict[float, shapely.Geometry]]:
-    """Return the internal waters per unit, and the bands measured from the baseline."""
+) -> tuple[dict[str, shapely.Geometry], dict[float, shapely.Geometry], gpd.GeoDataFrame | None]:
+    """Return internal waters per unit, bands measured from the baseline, and straits.
+
+    The straits are Japan's specified areas as overlay zones, or None.
+    """
     if baselines not in ("normal", "official"):
         raise DataSourceError(f"baselines must be 'normal' or 'official', not {baselines!r}")
-    internal = internal_waters(units, scenario) if baselines == "official" else {}
+    if baselines == "normal":
+        return {}, _bands_within(coast, shapely.union_all(units.geometry.values), progress), None
+    internal = internal_waters(units, scenario)
     base = shapely.union_all([*units.geometry.values, *internal.values()])
     if internal:
         coast = coastline(gpd.GeoDataFrame(geometry=[base]), region=shapely.box(*region))
-    return internal, _bands_within(coast, base, progress)
+    within = _bands_within(coast, base, progress)
+    return internal, *_with_specified_areas(within, units, scenario, internal, partition, region)
 
 
 def _published_baselines(states: set[str]) -> gpd.GeoDataFrame:
@@ -607,3 +629,126 @@ def internal_waters(units: gpd.GeoDataFrame, scenario: pd.DataFrame) -> dict[str
         filled = shapely.polygons(shapely.get_exterior_ring(shapely.get_parts(shut)))
         out[unit] = shapely.difference(shapely.union_all(filled), land)
     return out
+
+
+#: A specified area applies when each of its named points is this close to land
+#: held by Japan (Natural Earth lacks some islets the Order names, up to 36 km off).
+_ANCHOR_REACH_M = 40_000.0
+
+
+def _with_specified_areas(
+    within: dict[float, shapely.Geometry],
+    units: gpd.GeoDataFrame,
+    scenario: pd.DataFrame,
+    internal: Mapping[str, shapely.Geometry],
+    partition: gpd.GeoDataFrame,
+    region: tuple[float, float, float, float],
+) -> tuple[dict[float, shapely.Geometry], gpd.GeoDataFrame | None]:
+    """Return the bands with Japan's specified areas beyond 3 nm taken out of the 12 nm area.
+
+    Also returns the areas as ``regime`` zones (their sea on Japan's side of the
+    median lines), or None when none applies.
+
+    An area applies when the land read (``region``) reaches round it and each of
+    its named points lies within :data:`_ANCHOR_REACH_M` of land that the
+    scenario gives to Japan; the part
+    taken out is limited to Japan's side of the median lines (foreign
+    territorial sea is not part of an area).
+    """
+    held = scenario.index[scenario["sovereign"] == "JPN"]
+    constructions = read_constructions()
+    tree = shapely.STRtree(units.geometry.values)
+    keep = []
+    for area, rows in constructions.groupby("area", sort=False):
+        if not shapely.box(*region).contains(construction_box(rows)):
+            continue
+        pts = shapely.points(anchors(rows))
+        nearest = tree.query_nearest(pts, all_matches=False)[1]
+        ends = shapely.get_coordinates(shapely.shortest_line(pts, units.geometry.values[nearest]))
+        _, _, d_m = GEOD.inv(ends[0::2, 0], ends[0::2, 1], ends[1::2, 0], ends[1::2, 1])
+        if set(units["unit"].to_numpy()[nearest]) <= set(held) and np.max(d_m) <= _ANCHOR_REACH_M:
+            keep.append(area)
+        else:
+            log.info("specified area %r not applied: its land is not Japan's here", area)
+    if not keep:
+        return within, None
+    mine = [*units.loc[units["unit"].isin(held)].geometry.values,
+            *(internal[u] for u in held if u in internal)]  # fmt: skip
+    chosen = constructions[constructions["area"].isin(keep)]
+    areas = specified_areas(shapely.union_all(mine), constructions=chosen)
+    cells = shapely.union_all(partition.geometry.reindex(held).dropna().values)
+    corridor = shapely.intersection(shapely.union_all(areas["beyond_3nm"].values), cells)
+    log.info("specified areas applied: %s", ", ".join(keep))
+    ts_nm = settings.TERRITORIAL_SEA_NM
+    land = shapely.union_all(units.geometry.values)
+    sea = shapely.difference(shapely.intersection(areas.geometry.values, cells), land)
+    overlays = gpd.GeoDataFrame(
+        {"zone_id": "jpn-specified-area-" + areas["area"],
+         "name": areas["name"] + " specified area (Japan: 3 nm territorial sea)",
+         "kind": "regime", "claimants": "JPN", "sovereign": "JPN", "basis": "national law",
+         "source": "Enforcement Order of the Act on the Territorial Sea and the Contiguous "
+                   "Zone, Schedule 2, constructed by geo.zones.straits"},
+        geometry=sea, crs=settings.DEFAULT_CRS)  # fmt: skip
+    return {**within, ts_nm: shapely.difference(within[ts_nm], corridor)}, overlays
+
+
+def _with_overlays(
+    zones: gpd.GeoDataFrame,
+    overlays: Sequence[gpd.GeoDataFrame | None],
+    cover: shapely.Geometry,
+) -> gpd.GeoDataFrame:
+    """Return the zone set with overlay zones (clipped to the coverage) appended.
+
+    Overlays carry a ``basis``; the zone set gets that column, empty for sea zones.
+    """
+    parts = [o for o in overlays if o is not None and len(o)]
+    if not parts:
+        return zones
+    extra = pd.concat(parts, ignore_index=True)
+    extra["geometry"] = shapely.intersection(extra.geometry.values, cover)
+    extra = extra[~extra.geometry.is_empty]
+    out = pd.concat([zones.assign(basis=""), extra[[*zones.columns, "basis"]]], ignore_index=True)
+    out = out[[*[c for c in out.columns if c != "geometry"], "geometry"]]
+    return (
+        gpd.GeoDataFrame(out, crs=settings.DEFAULT_CRS)
+        .sort_values("zone_id")
+        .reset_index(drop=True)
+    )
+
+
+def _shelf_claims(
+    within: Mapping[float, shapely.Geometry], scenario: pd.DataFrame, partition: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame | None:
+    """Return the shelf claims of ``data/zones/shelf_claims.csv`` as ``continental_shelf`` zones.
+
+    A claim made ``how="enclave"`` is the pocket beyond every 200 nm limit that
+    holds its point, when every coast around the pocket is the claimant's in the
+    scenario (so the pocket is enclosed by its 200 nm limits alone).
+    """
+    table = read_shelf_claims()
+    holes = [shapely.Polygon(shapely.get_interior_ring(p, i))
+             for p in shapely.get_parts(within[settings.EEZ_NM])
+             for i in range(shapely.get_num_interior_rings(p))]  # fmt: skip
+    rows = []
+    for claim in table.itertuples():
+        point = shapely.Point(claim.lon, claim.lat)
+        pocket = next((h for h in holes if h.contains(point)), None)
+        around = [] if pocket is None else _cells_touching(partition, pocket)
+        holders = {scenario["sovereign"].get(unit) for unit in around}
+        if pocket is None or holders != {claim.state}:
+            log.info(
+                "shelf claim %r not applied: no pocket of %s's alone there",
+                claim.claim_id,
+                claim.state,
+            )
+            continue
+        rows.append({"zone_id": claim.claim_id, "name": claim.name, "kind": "continental_shelf",
+                     "claimants": claim.state, "sovereign": claim.state, "source": claim.source,
+                     "basis": claim.basis, "geometry": pocket})  # fmt: skip
+    return gpd.GeoDataFrame(rows, crs=settings.DEFAULT_CRS) if rows else None
+
+
+def _cells_touching(partition: gpd.GeoDataFrame, area: shapely.Geometry) -> list[str]:
+    """Return the labels of the median-partition cells that touch ``area``'s edge."""
+    edge = shapely.buffer(shapely.boundary(area), 1e-6)
+    return [label for label, cell in partition.geometry.items() if cell.intersects(edge)]

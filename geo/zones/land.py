@@ -35,6 +35,7 @@ __all__ = [
     "natural_earth_path",
     "read_features",
     "read_land",
+    "read_shelf_claims",
     "read_state_claims",
 ]
 
@@ -144,6 +145,21 @@ def read_state_claims(path: str | Path | None = None) -> pd.DataFrame:
     """
     src = Path(path) if path is not None else data_path("zones", "state_claims.csv")
     return pd.read_csv(src, comment="#", dtype=str)
+
+
+def read_shelf_claims(path: str | Path | None = None) -> pd.DataFrame:
+    """Read continental-shelf claims beyond 200 nm (``data/zones/shelf_claims.csv``).
+
+    Each row is a claim by ``state`` with a ``basis`` and its ``source``; ``how``
+    says how its area is built (``enclave``: the pocket beyond every 200 nm limit
+    that holds ``lon``/``lat``).
+    """
+    src = Path(path) if path is not None else data_path("zones", "shelf_claims.csv")
+    table = pd.read_csv(src, dtype={"lon": float, "lat": float}, keep_default_na=False)
+    unknown = set(table["how"]) - {"enclave"}
+    if unknown:
+        raise DataSourceError(f"{src}: unknown 'how' values {sorted(unknown)}; use 'enclave'")
+    return table
 
 
 def label_units(

@@ -354,8 +354,9 @@ def load_zones(
     Examples
     --------
     >>> zones = load_zones()
-    >>> sorted(zones["kind"].unique())
-    ['contiguous_zone', 'eez', 'internal_waters', 'land', 'territorial_sea']
+    >>> sorted(zones["kind"].unique())  # doctest: +NORMALIZE_WHITESPACE
+    ['contiguous_zone', 'continental_shelf', 'eez', 'internal_waters', 'land', 'regime',
+     'territorial_sea']
     >>> zones.attrs["dropped"]
     {}
     """

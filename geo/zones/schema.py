@@ -78,7 +78,8 @@ ZONE_KINDS: tuple[str, ...] = (
 #: one sea zone (the innermost) and any number of these. ``continental_shelf``: the
 #: seabed a state claims beyond (or besides) its 200 nm zones, with a ``basis``
 #: (``200 nm``, ``CLCS-recommended``, ``submitted to the CLCS``, ``unilateral claim``);
-#: ``regime``: a joint development or fishery zone, named in ``regimes``.
+#: ``regime``: a joint development or fishery zone, or one of Japan's specified
+#: areas (straits where its territorial sea is 3 nm), named in ``regimes``.
 OVERLAY_KINDS: tuple[str, ...] = ("continental_shelf", "regime")
 
 #: Values of ``zone_kind`` that are a state's waters, from the coast out to 200 nm
