@@ -46,7 +46,7 @@ lint: install-test browser-deps
 	$(BIN)/ruff check geo tests benchmarks
 	$(BIN)/ruff format --check geo tests benchmarks
 	$(BIN)/mypy
-	npx --no-install eslint geo/maps/flashpoints.js
+	npx --no-install eslint geo/maps/*.js
 
 format: install-test
 	$(BIN)/ruff format geo tests
@@ -67,6 +67,13 @@ bench-classify: install-test
 ## make bench-map: map HTML size and first render in Chromium, flashpoints vs plain folium (about 6 minutes).
 bench-map: install-test browser-deps
 	$(BIN)/python -m benchmarks.map_bench --json benchmarks/last-map-run.json
+
+## make vendor: copy the map assets and their licences from node_modules into geo/maps/vendor
+## (shipped in the wheel for offline maps; see geo/maps/vendor/README.md).
+.PHONY: vendor
+vendor: install
+	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m geo.maps.vendor.rebuild
 
 ## make notebooks: open the notebooks in JupyterLab (the tests execute them on a fresh kernel).
 notebooks: install-test

@@ -18,6 +18,8 @@ export default [
         document: "readonly",
         setInterval: "readonly",
         clearInterval: "readonly",
+        Blob: "readonly",
+        URL: "readonly",
         // Leaflet, loaded before the script.
         L: "readonly",
       },

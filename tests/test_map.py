@@ -65,9 +65,13 @@ def _tooltip(layer: folium.GeoJson) -> str:
 
 
 def _view(m: folium.Map) -> np.ndarray:
-    """The bounds the map opens on: [[south, west], [north, east]]."""
-    (fit,) = [c for c in m._children.values() if isinstance(c, folium.map.FitBounds)]
-    return np.asarray(fit.bounds, dtype=float)
+    """The bounds the map opens on (with no view in the address): [[south, west], [north, east]]."""
+    (tools,) = [
+        c.text for c in m._children.values()
+        if isinstance(c, Snippet) and c.text.startswith("Flashpoints.addTools(")
+    ]  # fmt: skip
+    options = json.loads(tools[tools.index("{") : tools.rindex("}") + 1])
+    return np.asarray(options["bounds"], dtype=float)
 
 
 def _legend(m: folium.Map) -> str:
@@ -125,7 +129,7 @@ def test_map_contents(square_zones, points_frame):
     assert set(classified["zone_kind"]) == {"land", "eez", "high_seas", "outside_coverage"}
     fields = {f["label"]: _decode(f) for f in table["fields"]}
     assert fields["Claimants"] == classified["claimants"].fillna("").tolist()
-    # The view frames every incident, with at most the 2-degree padding around them.
+    # The view frames every incident (too few for outliers), with at most 2 degrees around.
     (south, west), (north, east) = _view(m)
     margins = np.array([lat.min() - south, north - lat.max(), lon.min() - west, east - lon.max()])
     assert ((margins >= 0) & (margins <= 2.0)).all(), margins
@@ -226,6 +230,7 @@ def test_offline_file_has_every_asset_inline(square_zones, points_frame, tmp_pat
 
 
 def test_offline_without_local_assets_fails_clearly(monkeypatch, tmp_path):
+    monkeypatch.setenv("FLASHPOINTS_VENDOR_DIR", str(tmp_path / "empty"))
     monkeypatch.setenv("FLASHPOINTS_NODE_MODULES", str(tmp_path / "empty"))
     monkeypatch.setenv("FLASHPOINTS_CACHE_DIR", str(tmp_path / "cache"))
     page = '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"></script>'
@@ -234,7 +239,8 @@ def test_offline_without_local_assets_fails_clearly(monkeypatch, tmp_path):
 
 
 def test_cli_offline_map_error_is_one_line(cli, tmp_path):
-    env = {"FLASHPOINTS_NODE_MODULES": str(tmp_path / "none"),
+    env = {"FLASHPOINTS_VENDOR_DIR": str(tmp_path / "none"),
+           "FLASHPOINTS_NODE_MODULES": str(tmp_path / "none"),
            "FLASHPOINTS_CACHE_DIR": str(tmp_path / "cache")}  # fmt: skip
     out = tmp_path / "m.html"
     result = cli("map", "--offline", "-o", str(out), "--no-progress", env=env)
@@ -380,18 +386,20 @@ def test_pinned_integrity_hashes_match_the_npm_copies():
     for asset in ASSETS.values():
         package = json.loads((node_modules / asset.package / "package.json").read_text())
         assert package["version"] == asset.version
-        assert set(asset.integrity) == set(asset.js + asset.css)
-        for name in asset.js + asset.css:
+        assert set(asset.integrity) == set(asset.files())
+        for name in asset.files():
             assert asset.integrity[name] == _sri(node_modules / asset.package / name), name
 
 
 def test_online_page_loads_every_asset_with_its_integrity(square_zones, points_frame):
+    from geo.maps.draw import _MAP_ASSETS
+
     m = incident_map(classify(points_frame, square_zones), square_zones, tiles=None)
     html = m.get_root().render()
     scripts = re.findall(r"<script src=[^>]*>", html)
     styles = re.findall(r"<link rel=\"stylesheet\"[^>]*>", html)
     expected_scripts, expected_styles = [], []
-    for asset in ASSETS.values():
+    for asset in (ASSETS[name] for name in _MAP_ASSETS):
         for name in asset.js + asset.css:
             checked = f'integrity="{asset.integrity[name]}" crossorigin="anonymous"'
             if name in asset.js:
@@ -408,6 +416,8 @@ def test_offline_refuses_a_local_copy_that_does_not_match_its_hash(
 ):
     copy = tmp_path / "node_modules"
     shutil.copytree(ROOT / "node_modules" / "leaflet", copy / "leaflet")
+    shutil.copytree(ROOT / "node_modules" / "leaflet.markercluster", copy / "leaflet.markercluster")
+    monkeypatch.setenv("FLASHPOINTS_VENDOR_DIR", str(tmp_path / "no-vendor"))
     monkeypatch.setenv("FLASHPOINTS_NODE_MODULES", str(copy))
     monkeypatch.setenv("FLASHPOINTS_CACHE_DIR", str(tmp_path / "cache"))
     m = incident_map(classify(points_frame, square_zones), square_zones, tiles=None)
@@ -418,3 +428,19 @@ def test_offline_refuses_a_local_copy_that_does_not_match_its_hash(
     with pytest.raises(DataSourceError, match=r"leaflet\.js is not the file pinned for .*npm ci"):
         save_map(m, out, offline=True)
     assert not out.exists()
+
+
+def test_first_view_leaves_out_a_distant_outlier_and_crosses_the_antimeridian():
+    from geo.maps.draw import _bulk_bounds
+
+    rng = np.random.default_rng(5)
+    lon = np.concatenate([179.0 + rng.uniform(-2, 2, 30), [-150.0]])  # one far to the east
+    lat = np.concatenate([rng.uniform(40, 44, 30), [10.0]])
+    lon = (lon + 180.0) % 360.0 - 180.0  # as stored: some near -180
+    west, south, east, north = _bulk_bounds(lon, lat)
+    # One box across 180 (in either longitude range), about 4 degrees wide.
+    assert 3.0 < east - west < 4.1
+    assert 176.5 < west % 360.0 < 177.5
+    # The outlier at 10 N is left out.
+    assert south > 39.5
+    assert north < 44.5

@@ -83,7 +83,7 @@ def hostile(hostile_zones):
 
 _INSPECT = """() => {
   const map = Object.values(window).find(v => v instanceof L.Map);
-  const out = {popups: [], tips: [], zones: [], rings: []};
+  const out = {popups: [], tips: [], zones: [], rings: [], lines: []};
   Flashpoints.incidents.markers.forEach(mk => {
     mk.fire('click', {latlng: mk.getLatLng()}, true);
     out.popups.push([...document.querySelectorAll('.leaflet-popup-content')].pop().innerText);
@@ -96,7 +96,10 @@ _INSPECT = """() => {
     const cls = (l.options && l.options.className) || '';
     const tip = l.getTooltip && l.getTooltip();
     if (!tip) return;
-    if (l instanceof L.GeoJSON) {
+    if (cls.includes('fp-line')) {
+      l.openTooltip(l.getBounds().getCenter());
+      out.lines.push(tip.getElement().innerText);
+    } else if (l instanceof L.GeoJSON) {
       l.openTooltip(l.getBounds().getCenter());
       out.zones.push(tip.getElement().innerText);
     } else if (cls.includes('fp-range-ring')) {
@@ -123,6 +126,7 @@ def _check_page(page, log, classified: gpd.GeoDataFrame, zones: gpd.GeoDataFrame
     page.wait_for_function(READY, timeout=15_000)
     page.locator(".leaflet-control-layers").hover()
     control = page.locator(".leaflet-control-layers-overlays").inner_text()
+    page.locator("#fp-legend summary").click()  # the legend opens collapsed
     legend = page.locator("#fp-legend").inner_text()
     seen = page.evaluate(_INSPECT)
     page.wait_for_timeout(500)  # an <img src=x> would have failed to load by now
@@ -150,6 +154,9 @@ def _check_page(page, log, classified: gpd.GeoDataFrame, zones: gpd.GeoDataFrame
         f"{z.name}\nclaimants: {z.claimants}" for z in zones.itertuples()
     )
     assert sorted(seen["rings"]) == sorted(f"50 km from {t}" for t in classified["origin_text"])
+    # Boundary lines are named with the zones' hostile ids and claimants, as text.
+    assert seen["lines"]
+    assert any(c in line for c in zones["claimants"] for line in seen["lines"])
 
 
 @pytest.mark.browser
@@ -194,6 +201,7 @@ def test_hostile_type_column_through_the_cli(cli, tmp_path):
         control = page.locator(".leaflet-control-layers-overlays").inner_text()
         assert f"Incidents: {payload}" in control
         assert "Incidents: {{ 7*7 }}" in control
+        page.locator("#fp-legend summary").click()  # the legend opens collapsed
         assert payload in page.locator("#fp-legend").inner_text()
         page.wait_for_timeout(500)
         assert page.evaluate(_RAN)["pwned"] is None

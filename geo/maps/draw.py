@@ -8,6 +8,7 @@ quickly, and headless Chromium leaves large SVG overlays partly unpainted.
 
 from __future__ import annotations
 
+import html
 import logging
 import math
 import numbers
@@ -19,6 +20,7 @@ from typing import Any, cast
 import branca
 import folium
 import geopandas as gpd
+import numpy as np
 import shapely
 import xyzservices
 
@@ -28,11 +30,13 @@ from ..classify import require_classified
 from ..errors import DataSourceError, InputError
 from ..geodesy import GEOD
 from ..io import write_text
-from ..lines import boundary_lines
+from ..lines import LINE_KINDS, boundary_lines
 from ..prepared import prepare
 from ..zones.schema import coverage_of
 from .elements import AssetLink, Snippet
+from .escape import clip, script_json
 from .incidents import incident_layer, incident_table
+from .labels import label_layer, map_labels
 from .legend import legend
 from .lines import lines_layer
 from .offline import inline_assets
@@ -47,17 +51,44 @@ log = logging.getLogger(__name__)
 _HALF_EARTH_KM = 2.0 * GEOD.inv(0.0, 0.0, 0.0, 90.0)[2] / 1000.0
 
 
+#: The map's own scripts, inlined in this order (each written for this project).
+_SCRIPTS = ("flashpoints.js", "labels.js", "tools.js")
+
+
 def _library() -> Snippet:
-    """Return the map's own JavaScript (geo/maps/flashpoints.js), inlined in the page."""
-    return Snippet(resources.files("geo.maps").joinpath("flashpoints.js").read_text("utf-8"))
+    """Return the map's own JavaScript (geo/maps/*.js), inlined in the page."""
+    folder = resources.files("geo.maps")
+    return Snippet("\n".join(folder.joinpath(name).read_text("utf-8") for name in _SCRIPTS))
+
+
+def _style_sheet(m: folium.Map) -> None:
+    """Add the map's own stylesheet (geo/maps/flashpoints.css) to the page header."""
+    css = resources.files("geo.maps").joinpath("flashpoints.css").read_text("utf-8")
+    if any(marker in css for marker in ("{{", "{%", "{#")):
+        raise ValueError("flashpoints.css holds a template marker")
+    header = cast(branca.element.Figure, m.get_root()).header
+    header.add_child(branca.element.Element(f"<style>{css}</style>"), name="fp-css")
+
+
+def _title(m: folium.Map, title: str) -> None:
+    """Give the page a ``<title>`` (as text)."""
+    text = html.escape(clip(str(title)), quote=False)
+    if any(marker in text for marker in ("{{", "{%", "{#")):
+        text = text.replace("{", "&#123;")
+    cast(branca.element.Figure, m.get_root()).title = text
+
+
+#: The packages of :data:`geo.assets.ASSETS` a map loads (the others are vendored for
+#: later use: leaflet.markercluster, for density at low zoom).
+_MAP_ASSETS = ("leaflet",)
 
 
 def _link_assets(m: folium.Map) -> None:
-    """Load the assets of :data:`geo.assets.ASSETS` (not folium's), integrity-checked."""
+    """Load the assets the maps use (not folium's), integrity-checked."""
     m.default_js = []
     m.default_css = []
     header = cast(branca.element.Figure, m.get_root()).header
-    for asset in ASSETS.values():
+    for asset in (ASSETS[name] for name in _MAP_ASSETS):
         for kind in ("js", "css"):
             for name, url in asset.urls(kind):
                 integrity = integrity_of(url)
@@ -110,16 +141,33 @@ def _base_map(
     *,
     tiles: str | Sequence[str] | None,
     zone_tolerance_deg: float,
+    title: str,
+    lines: gpd.GeoDataFrame,
     **options: Any,
 ) -> folium.Map:
+    """Return a map with the assets, basemaps, zones, boundary lines and place labels."""
     options.setdefault("prefer_canvas", True)
     m = folium.Map(tiles=None, control_scale=True, **options)
     _link_assets(m)
+    _style_sheet(m)
+    _title(m, title)
     m.add_child(_library())
     _basemaps(m, tiles)
     zones_layer(zones, m, tolerance_deg=zone_tolerance_deg)
     m.add_child(hatch_script(m))
+    lines_layer(lines, m)
+    m.add_child(label_layer(map_labels(zones), map_name=m.get_name()))
     return m
+
+
+def _tools(m: folium.Map, *, export: bool, bounds: list[list[float]]) -> Snippet:
+    """Return the script that adds the analyst tools and opens the first view.
+
+    The first view is the one in the page address (``#zoom/lat/lon``), else ``bounds``
+    ([[south, west], [north, east]]).
+    """
+    options = {"export": export, "bounds": bounds}
+    return Snippet(f"Flashpoints.addTools({m.get_name()}, {script_json(options)});")
 
 
 def _zone_legend(zones: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -140,6 +188,7 @@ def zones_map(
     lines: gpd.GeoDataFrame | None = None,
     tiles: str | Sequence[str] | None = settings.MAP_BASEMAPS,
     zone_tolerance_deg: float = 0.01,
+    title: str = "Flashpoints: maritime zones",
     **map_options: Any,
 ) -> folium.Map:
     """Draw a zone set by itself, with its boundary lines, framed on its coverage.
@@ -151,7 +200,7 @@ def zones_map(
     lines : geopandas.GeoDataFrame, optional
         Boundary lines to draw and name; by default :func:`geo.boundary_lines` of
         the zone set (computed limits and median lines, and the published lines).
-    tiles, zone_tolerance_deg, **map_options
+    tiles, zone_tolerance_deg, title, **map_options
         As in :func:`incident_map`.
 
     Examples
@@ -161,12 +210,13 @@ def zones_map(
     """
     ready = prepare(zones)
     zones = ready.zones
-    m = _base_map(zones, tiles=tiles, zone_tolerance_deg=zone_tolerance_deg, **map_options)
-    lines_layer(boundary_lines(prepared=ready) if lines is None else lines, m)
-    m.add_child(legend(**_zone_legend(zones)))
+    drawn = _near(boundary_lines(prepared=ready) if lines is None else lines, zones)
+    m = _base_map(zones, tiles=tiles, zone_tolerance_deg=zone_tolerance_deg, title=title,
+                  lines=drawn, **map_options)  # fmt: skip
+    m.add_child(legend(**_zone_legend(zones), lines=_line_kinds(drawn)))
     folium.LayerControl(collapsed=True).add_to(m)
     w, s, e, n = shapely.bounds(coverage_of(zones))
-    m.fit_bounds([[s, w], [n, e]])
+    m.add_child(_tools(m, export=False, bounds=[[s, w], [n, e]]))
     return m
 
 
@@ -179,6 +229,7 @@ def incident_map(
     timeline: bool = True,
     range_rings_km: Sequence[float] = (),
     zone_tolerance_deg: float = 0.01,
+    title: str = "Flashpoints: incidents and maritime zones",
     **map_options: Any,
 ) -> folium.Map:
     """Draw incidents over zones on an interactive map.
@@ -206,6 +257,8 @@ def incident_map(
         positive, at most half the Earth's circumference (20,004 km).
     zone_tolerance_deg : float, default 0.01
         Display simplification of zone outlines (shared edges stay shared).
+    title : str
+        The page's title (shown by the browser; as text).
     **map_options
         Passed to :class:`folium.Map`.
 
@@ -229,25 +282,40 @@ def incident_map(
     """
     radii = _ring_radii(range_rings_km)
     pts = require_classified(incidents, caller="incident_map").to_crs(4326)
-    zones = prepare(zones).zones
-    m = _base_map(zones, tiles=tiles, zone_tolerance_deg=zone_tolerance_deg, **map_options)
+    ready = prepare(zones)
+    zones = ready.zones
+    drawn = _near(boundary_lines(prepared=ready), zones)
+    m = _base_map(zones, tiles=tiles, zone_tolerance_deg=zone_tolerance_deg, title=title,
+                  lines=drawn, **map_options)  # fmt: skip
     table = incident_table(
         pts, show_uncertainty=show_uncertainty, timeline=timeline, range_rings_km=radii
     )
     control = folium.LayerControl(collapsed=True)
     control.add_to(m)
     m.add_child(incident_layer(table, map_name=m.get_name(), control_name=control.get_name()))
-    m.add_child(_incident_legend(pts, zones, table))
-    _frame(m, pts, zones)
+    m.add_child(_incident_legend(pts, zones, table, lines=_line_kinds(drawn)))
+    m.add_child(_tools(m, export=True, bounds=_frame(pts, zones)))
     return m
 
 
+def _near(lines: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the lines that reach into the zone set's coverage."""
+    return lines[lines.intersects(coverage_of(zones))] if len(lines) else lines
+
+
+def _line_kinds(lines: gpd.GeoDataFrame) -> list[str]:
+    """Return the kinds of line drawn, in the order of :data:`geo.lines.LINE_KINDS`."""
+    present = set(lines["kind"]) if len(lines) else set()
+    return [k for k in LINE_KINDS if k in present]
+
+
 def _incident_legend(
-    pts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, table: dict[str, Any]
+    pts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, table: dict[str, Any], *, lines: list[str]
 ) -> Snippet:
     """Return the legend of an incident map: the zones, then what the incident layers draw."""
     return legend(
         **_zone_legend(zones),
+        lines=lines,
         incident_kinds=sorted(table["layer_names"]),  # the kinds drawn, as in the table
         zone_kinds=[k for k in ZONE_KIND_COLORS if k in set(pts["zone_kind"].dropna())],
         trajectories=bool(table["trajectories"]),
@@ -256,16 +324,40 @@ def _incident_legend(
     )
 
 
-def _frame(m: folium.Map, pts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> None:
-    """Open the map on the incidents (2 degrees around them), else on the zones' coverage."""
+#: Fewer incidents than this are all framed (no outliers are left out of the view).
+_BULK_MIN = 10
+
+
+def _bulk_bounds(lon: np.ndarray, lat: np.ndarray) -> tuple[float, float, float, float]:
+    """Return (west, south, east, north) of the bulk of the points.
+
+    With at least :data:`_BULK_MIN` points, points further from the centre
+    (circular mean longitude, median latitude) than Tukey's upper fence of the
+    geodesic distances (Q3 + 1.5 IQR) are outliers and left out; longitudes are
+    unwrapped around the centre (so the box may cross 180°).
+    """
+    lon0 = float(np.degrees(np.arctan2(np.sin(np.radians(lon)).mean(),
+                                       np.cos(np.radians(lon)).mean())))  # fmt: skip
+    lat0 = float(np.median(lat))
+    _, _, d_m = GEOD.inv(np.full(lon.size, lon0), np.full(lon.size, lat0), lon, lat)
+    q1, q3 = np.percentile(d_m, [25, 75])
+    keep = (d_m <= q3 + 1.5 * (q3 - q1)) | (lon.size < _BULK_MIN)
+    near = lon0 + (lon[keep] - lon0 + 180.0) % 360.0 - 180.0
+    return float(near.min()), float(lat[keep].min()), float(near.max()), float(lat[keep].max())
+
+
+def _frame(pts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> list[list[float]]:
+    """Return the first view: the bulk of the incidents, else the zones' coverage.
+
+    Outliers are left out (:func:`_bulk_bounds`); 1 degree is added around the bulk.
+    """
     drawn = pts[~(pts.geometry.isna() | pts.geometry.is_empty)]
     if len(drawn):
-        w, s, e, n = drawn.total_bounds
-        pad = 2.0
-        m.fit_bounds([[s - pad, w - pad], [n + pad, e + pad]])
-    else:
-        w, s, e, n = shapely.bounds(coverage_of(zones))
-        m.fit_bounds([[s, w], [n, e]])
+        w, s, e, n = _bulk_bounds(drawn.geometry.x.to_numpy(), drawn.geometry.y.to_numpy())
+        pad = 1.0
+        return [[max(s - pad, -85.0), w - pad], [min(n + pad, 85.0), e + pad]]
+    w, s, e, n = shapely.bounds(coverage_of(zones))
+    return [[s, w], [n, e]]
 
 
 def save_map(

@@ -54,6 +54,7 @@
     if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
   }
+  FP.el = el;
 
   // Leaflet's layer control sets a label as HTML (innerHTML): hand it the text as the
   // browser itself serialises a text node, so a kind such as "<img onerror=...>" is shown.
@@ -165,18 +166,25 @@
   // Colour of incident i's marker, uncertainty circle and trajectory: its zone kind's.
   function zoneColor(data, t, i) { return own(data.colors, t.zoneKind[i]) || "#333333"; }
 
-  // Popup on a click on a marker (its content is built for each click).
-  function openPopup(map, t, e) {
-    const i = e.layer._fpIndex;
+  let openPopupAt = null;  // the incident popup last opened
+
+  // Popup on a click on a marker (its content is built for each click); the marker's
+  // tooltip is closed so that it does not cover the popup.
+  function showPopup(map, t, marker) {
+    const i = marker._fpIndex;
     if (i === undefined) return;
-    L.popup({maxWidth: 360}).setLatLng(e.layer.getLatLng())
-      .setContent(popupContent(t, i)).openOn(map);
+    marker.unbindTooltip();  // bound again on the first hover after the popup closes
+    openPopupAt = L.popup({maxWidth: 360, className: "fp-incident-popup"})
+      .setLatLng(marker.getLatLng()).setContent(popupContent(t, i)).openOn(map);
   }
+  function openPopup(map, t, e) { showPopup(map, t, e.layer); }
 
   // Tooltip (the title, as text) on hover; bound when first shown.
   function openTooltip(data, t, e) {
     const i = e.layer._fpIndex;
     if (i === undefined) return;
+    const popup = openPopupAt;
+    if (popup && popup.isOpen() && popup.getLatLng().equals(e.layer.getLatLng())) return;
     if (!e.layer.getTooltip()) {
       const text = t.title[i] || (data.lat[i] + ", " + data.lon[i]);
       e.layer.bindTooltip(el("span", "fp-tip", text), {direction: "top"});
@@ -184,10 +192,56 @@
     e.layer.openTooltip(e.latlng);
   }
 
+  // --- Fanning out coincident incidents (a "spiderfy") ---
+  // A click on a marker with others within FAN_PX on screen puts them on a circle
+  // around it, joined to their true position by a leg; a click on one of them opens
+  // its popup. A click elsewhere, a zoom or a timeline step puts them back.
+  const FAN_PX = 4;
+  const fan = {markers: [], legs: null};
+
+  function home(marker) { return marker._fpHome || marker.getLatLng(); }
+  FP.homeOf = function (i) { return home(FP.incidents.markers[i]); };
+
+  function unfan() {
+    fan.markers.forEach(function (m) { m.setLatLng(m._fpHome); m._fpHome = null; });
+    fan.markers = [];
+    if (fan.legs) fan.legs.remove();
+    fan.legs = null;
+  }
+  FP.unfan = unfan;
+
+  function fanOut(map, marker) {
+    const inc = FP.incidents, at = map.latLngToContainerPoint(marker.getLatLng()), near = [];
+    for (let i = 0; i < inc.n; i++) {
+      const m = inc.markers[i];
+      if (!inc.visible[i] || !m._map) continue;
+      if (map.latLngToContainerPoint(home(m)).distanceTo(at) <= FAN_PX) near.push(m);
+    }
+    if (near.length < 2) return false;
+    unfan();
+    const r = Math.max(20, near.length * 6), legs = [];
+    near.forEach(function (m, k) {
+      const angle = 2 * Math.PI * k / near.length - Math.PI / 2;
+      m._fpHome = m.getLatLng();
+      m.setLatLng(map.containerPointToLatLng([at.x + r * Math.cos(angle), at.y + r * Math.sin(angle)]));
+      legs.push([m._fpHome, m.getLatLng()]);
+    });
+    fan.markers = near;
+    fan.legs = L.polyline(legs, {color: "#222222", weight: 1, interactive: false,
+      className: "fp-fan-leg"}).addTo(map);
+    return true;
+  }
+
+  // A click on a marker: fan out the incidents on the same spot, else open its popup.
+  function clicked(map, t, e) {
+    if (fan.markers.indexOf(e.layer) < 0 && fanOut(map, e.layer)) return;
+    openPopup(map, t, e);
+  }
+
   // The layer of one incident kind; its markers share one popup and tooltip handler.
   function kindGroup(map, data, t) {
     const g = L.featureGroup();
-    g.on("click", function (e) { openPopup(map, t, e); });
+    g.on("click", function (e) { clicked(map, t, e); });
     g.on("mouseover", function (e) { openTooltip(data, t, e); });
     return g;
   }
@@ -202,6 +256,7 @@
       fillOpacity: 0.95,
       shape: own(data.shapes, kind) || own(data.shapes, "other") || "square",
       className: "fp-incident",
+      bubblingMouseEvents: false,  // its kind's group hears a click; the map (unfan) does not
     });
     m._fpIndex = i;
     return m;
@@ -346,6 +401,11 @@
     addToMap(map, control, data, layers);
     const state = incidentState(map, t, day, visible, layers);
     FP.incidents = state;
+    map.on("zoomstart", unfan);
+    map.on("click", unfan);
+    FP.table = t;
+    // Open incident i's popup (search uses it).
+    FP.openIncident = function (i) { showPopup(map, t, layers.kinds.markers[i]); };
     if (data.timeline && day.some(function (d) { return d !== null; })) FP.timeline(map, state);
     FP.ready = true;
     return state;
@@ -355,8 +415,14 @@
 
   /* A timeline control: incidents dated within the window ending at the slider's day. */
   FP.timeline = function (map, state) {
-    const days = state.day.filter(function (d) { return d !== null; });
-    const lo = Math.min.apply(null, days), hi = Math.max.apply(null, days);
+    // A loop, not Math.min.apply: spreading a million days as arguments overflows the stack.
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < state.day.length; i++) {
+      const d = state.day[i];
+      if (d === null) continue;
+      if (d < lo) lo = d;
+      if (d > hi) hi = d;
+    }
     const Control = L.Control.extend({
       options: {position: "bottomleft"},
       onAdd: function () {
@@ -379,6 +445,7 @@
         L.DomEvent.disableScrollPropagation(box);
 
         function apply() {
+          FP.unfan();
           const cur = +range.value, w = +win.value;
           for (let i = 0; i < state.n; i++) {
             const d = state.day[i];

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..zones.schema import STATE_NAMES
 from .elements import Snippet
 from .escape import esc
+from .lines import LINE_LABELS, line_style
 from .style import (
     DISPUTED_EDGE,
     INCIDENT_SHAPES,
@@ -36,6 +37,15 @@ def _shape(shape: str, color: str = "#444") -> str:
     )
 
 
+def _line_swatch(style: dict[str, object]) -> str:
+    dash = f' stroke-dasharray="{esc(str(style["dashArray"]))}"' if style.get("dashArray") else ""
+    return (
+        f'<svg width="18" height="10" style="margin-right:4px;vertical-align:0">'
+        f'<line x1="0" y1="5" x2="18" y2="5" stroke="{esc(str(style["color"]))}" '
+        f'stroke-width="{float(style["weight"]):g}"{dash}/></svg>'  # type: ignore[arg-type]
+    )
+
+
 def legend(
     states: list[str],
     *,
@@ -46,6 +56,7 @@ def legend(
     trajectories: bool = False,
     rings: bool = False,
     uncertainty: bool = False,
+    lines: list[str] = (),  # type: ignore[assignment]
 ) -> Snippet:
     """Return the legend element for a map.
 
@@ -61,6 +72,8 @@ def legend(
         Claimant sets drawn hatched.
     disputed_land, trajectories, rings, uncertainty : bool
         Whether those symbols are on the map.
+    lines : list of str
+        Kinds of boundary line drawn (one line style each).
     """
     parts = ["<b>Zones</b>"]
     for s in states:
@@ -81,6 +94,10 @@ def legend(
     if disputed_land:
         parts.append(_row(f'<span style="{_BOX}border:2px dashed {DISPUTED_EDGE}"></span>',
                           "disputed land"))  # fmt: skip
+    if lines:
+        parts.append("<b>Lines</b>")
+        for k in lines:
+            parts.append(_row(_line_swatch(line_style(k)), LINE_LABELS.get(k, k.replace("_", " "))))
     if incident_kinds:
         parts.append("<b>Incidents</b>")
         for k in incident_kinds:
@@ -100,7 +117,7 @@ def legend(
                           'border-top:1px dotted #555;vertical-align:3px"></span>',
                           "range ring around a launch site"))  # fmt: skip
     body = (
-        '<details id="fp-legend" open style="position:absolute;bottom:28px;right:10px;'
+        '<details id="fp-legend" style="position:absolute;bottom:28px;right:10px;'
         "z-index:1000;background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;"
         "font:12px/1.35 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,0.3);max-height:70%;"
         'overflow:auto"><summary style="cursor:pointer;font-weight:bold">Legend</summary>'

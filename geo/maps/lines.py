@@ -16,7 +16,7 @@ from .. import settings
 from .elements import Bind
 from .escape import clip, esc
 
-__all__ = ["LINE_STYLE", "lines_layer"]
+__all__ = ["LINE_LABELS", "LINE_STYLE", "line_style", "lines_layer"]
 
 #: Leaflet path options by line kind (computed limits share one thin style).
 LINE_STYLE: dict[str, dict[str, object]] = {
@@ -27,6 +27,24 @@ LINE_STYLE: dict[str, dict[str, object]] = {
     "regime_limit": {"color": "#01665e", "weight": 2.0},
 }
 _LIMIT_STYLE: dict[str, object] = {"color": "#555555", "weight": 0.8, "opacity": 0.6}
+
+#: Legend text per line kind.
+LINE_LABELS: dict[str, str] = {
+    "baseline": "baseline (published)",
+    "territorial_sea_limit": "territorial sea limit (computed)",
+    "contiguous_zone_limit": "contiguous zone limit (computed)",
+    "eez_limit": "EEZ limit, 200 nm (computed)",
+    "median_line": "median line (computed)",
+    "agreed_boundary": "agreed boundary (treaty)",
+    "shelf_limit": "continental shelf limit",
+    "regime_limit": "joint or fishery regime limit",
+    "specified_area_limit": "specified area limit",
+}
+
+
+def line_style(kind: str) -> dict[str, object]:
+    """Return the Leaflet path options of a line kind."""
+    return LINE_STYLE.get(kind, _LIMIT_STYLE)
 
 
 def lines_layer(lines: gpd.GeoDataFrame, m: folium.Map, *, tolerance_deg: float = 0.01) -> None:
@@ -49,7 +67,7 @@ def lines_layer(lines: gpd.GeoDataFrame, m: folium.Map, *, tolerance_deg: float 
         geom = shapely.set_precision(geom, 10.0**-settings.MAP_COORD_DECIMALS)
         if geom.is_empty:
             continue
-        style = {**LINE_STYLE.get(str(line.kind), _LIMIT_STYLE), "fill": False}
+        style = {**line_style(str(line.kind)), "fill": False}
         tip = (
             f"{esc(clip(line.name))}<br>{esc(str(line.kind).replace('_', ' '))}, "
             f"{esc(line.basis)}; {esc(line.states)}<br>{esc(clip(line.source))}"
