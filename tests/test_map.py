@@ -360,7 +360,7 @@ def test_long_text_is_cut_in_the_page_and_kept_in_the_data(square_zones, monkeyp
     for column in ("title", "description", "source", "kind"):
         assert _decode(table[column]) == [cut[column]]
     fields = {f["label"]: _decode(f)[0] for f in table["fields"]}
-    assert fields["Position"] == cut["position_text"]
+    assert fields["Reported as"] == cut["position_text"]
     assert fields["Launched from"] == cut["origin_text"]
     assert fields["Zone"] == cut["name"]
     assert fields["Claimants"] == cut["claimants"]

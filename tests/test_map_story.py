@@ -244,3 +244,31 @@ def test_each_of_two_coincident_incidents_opens_its_popup(offline_map):
         )
         assert back
         assert log.page_errors == []
+
+
+def test_popup_gives_what_an_analyst_cites(offline_map):
+    incidents = geo.classify(geo.load_incidents(data_path("incidents", "incidents.csv")))
+    i = int(np.flatnonzero(incidents["missile_type"].fillna("").str.len() > 0)[0])
+    row = incidents.iloc[i]
+    with open_offline(offline_map) as (page, _log):
+        _open_at(page, offline_map, "")
+        index = page.evaluate(
+            "(title) => Flashpoints.table.title.indexOf(title)", str(row["title"])
+        )
+        page.evaluate(
+            f"(k) => {{ {MAP}.setView(Flashpoints.homeOf(k), 7, {{animate: false}}); "
+            "Flashpoints.openIncident(k); }",
+            index,
+        )
+        page.wait_for_function("() => document.querySelector('.leaflet-popup-content')")
+        text = page.locator(".leaflet-popup-content").inner_text()
+    lat, lon = row.geometry.y, row.geometry.x
+    assert f"Position\t{abs(lat):.4f}° N, {abs(lon):.4f}° E (" in text
+    assert "″N " in text  # and in degrees, minutes, seconds
+    unc = float(row["uncertainty_km"])
+    assert f"Uncertainty\t± {unc:.1f} km ({unc / 1.852:.1f} nm)" in text
+    assert f"Missile type\t{row['missile_type']}" in text
+    assert f"Zone kind\t{row['zone_kind'].replace('_', ' ')}" in text
+    nm = float(row["distance_to_coast_nm"])
+    assert f"Distance to coast\t{nm:.1f} nm ({nm * 1.852:.1f} km)" in text
+    assert str(row["source_quote"])[:30] in text

@@ -174,7 +174,9 @@
     const i = marker._fpIndex;
     if (i === undefined) return;
     marker.unbindTooltip();  // bound again on the first hover after the popup closes
-    openPopupAt = L.popup({maxWidth: 360, className: "fp-incident-popup"})
+    // At most half the map high (it scrolls), so that opening it pans the map little.
+    const maxHeight = Math.max(160, Math.min(320, Math.round(map.getSize().y / 2)));
+    openPopupAt = L.popup({maxWidth: 360, maxHeight: maxHeight, className: "fp-incident-popup"})
       .setLatLng(marker.getLatLng()).setContent(popupContent(t, i)).openOn(map);
   }
   function openPopup(map, t, e) { showPopup(map, t, e.layer); }

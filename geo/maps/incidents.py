@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import settings
 from ..geodesy import GEOD, geodesic_circle
+from ..zones.schema import STATE_NAMES
 from .elements import Snippet
 from .escape import clip, script_json
 from .style import INCIDENT_SHAPES, SHAPE_POINTS, ZONE_KIND_COLORS
@@ -47,25 +48,43 @@ def _get(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index)
 
 
-def _number(series: pd.Series, fmt: str) -> list[str]:
-    values = pd.to_numeric(series, errors="coerce")
-    return ["" if pd.isna(v) else fmt.format(v) for v in values]
+def _dms(value: float, pos: str, neg: str) -> str:
+    """Degrees, minutes and seconds with a hemisphere letter, e.g. 41°30′40″N."""
+    seconds = round(abs(value) * 3600)
+    d, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{d}°{m:02d}′{s:02d}″{neg if value < 0 else pos}"
+
+
+def _positions(pts: gpd.GeoDataFrame) -> list[str]:
+    """Return resolved positions, in decimal degrees and in degrees, minutes and seconds."""
+    out = []
+    for lat, lon in zip(pts.geometry.y, pts.geometry.x, strict=True):
+        lon = (lon + 180.0) % 360.0 - 180.0
+        dec = (
+            f"{abs(lat):.4f}° {'S' if lat < 0 else 'N'}, {abs(lon):.4f}° {'W' if lon < 0 else 'E'}"
+        )
+        out.append(f"{dec} ({_dms(lat, 'N', 'S')} {_dms(lon, 'E', 'W')})")
+    return out
+
+
+def _nm_km(series: pd.Series, *, prefix: str = "") -> list[str]:
+    """Distances given in nautical miles, as "12.3 nm (22.8 km)"."""
+    nm = pd.to_numeric(series, errors="coerce")
+    return ["" if pd.isna(v) else f"{prefix}{v:.1f} nm ({v * settings.NM_M / 1000:.1f} km)"
+            for v in nm]  # fmt: skip
 
 
 def _fields(pts: gpd.GeoDataFrame, dates: pd.Series) -> list[tuple[str, list[str]]]:
     """Popup rows: (label, one text per incident); ``dates`` parsed from ``date``."""
-    lat = pts.geometry.y.round(4).astype(str)
-    lon = pts.geometry.x.round(4).astype(str)
-    position = _text(_get(pts, "position_text"))
-    position = [p or f"{a}, {o}" for p, a, o in zip(position, lat, lon, strict=True)]
     zone = [
         z or k.replace("_", " ")
         for z, k in zip(_text(_get(pts, "zone_name")), _text(_get(pts, "zone_kind")), strict=True)
     ]
     coast = [
-        f"{d} nm ({s})" if d and s else d
+        f"{d}, {STATE_NAMES.get(s, s)}" if d and s else d
         for d, s in zip(
-            _number(_get(pts, "distance_to_coast_nm"), "{:.1f}"),
+            _nm_km(_get(pts, "distance_to_coast_nm")),
             _text(_get(pts, "nearest_coast_state")),
             strict=True,
         )
@@ -76,26 +95,37 @@ def _fields(pts: gpd.GeoDataFrame, dates: pd.Series) -> list[tuple[str, list[str
             _text(_get(pts, "certainty")), _text(_get(pts, "claimant_shares")), strict=True
         )
     ]
-    unc = _get(pts, "uncertainty_km")
-    edge = _get(pts, "distance_to_boundary_nm")
+    unc_km = pd.to_numeric(_get(pts, "uncertainty_km"), errors="coerce")
+    uncertainty = [
+        "" if pd.isna(u) or u <= 0 else f"± {u:.1f} km ({u * 1000 / settings.NM_M:.1f} nm)"
+        for u in unc_km
+    ]
     said = _text(_get(pts, "statement_eez"))
     check = _text(_get(pts, "statement_check"))
     statement = [
         (f"{s} the EEZ" + (f" ({c})" if c else "")) if s else ""
         for s, c in zip(said, check, strict=True)
     ]
+    held = [STATE_NAMES.get(s, s) for s in _text(_get(pts, "sovereign"))]
     return [
         ("Date", ["" if pd.isna(d) else d.strftime("%Y-%m-%d") for d in dates]),
         ("Kind", _text(_get(pts, "kind"))),
-        ("Position", position),
-        ("Uncertainty", [f"± {u} km" if u else "" for u in _number(unc, "{:.1f}")]),
+        ("Missile type", _text(_get(pts, "missile_type"))),
+        ("Vessel type", _text(_get(pts, "vessel_type"))),
+        ("Position", _positions(pts)),
+        ("Reported as", _text(_get(pts, "position_text"))),
+        ("Uncertainty", uncertainty),
         ("Zone", zone),
         ("Zone kind", [k.replace("_", " ") for k in _text(_get(pts, "zone_kind"))]),
+        ("Held by", held),
         ("Claimants", _text(_get(pts, "claimants"))),
+        ("Seabed claimed by", _text(_get(pts, "shelf_claimants"))),
+        ("Regimes", _text(_get(pts, "regimes"))),
         ("Distance to coast", coast),
-        ("Distance to zone edge", [f"{d} nm" if d else "" for d in _number(edge, "{:.1f}")]),
+        ("Distance to zone edge", _nm_km(_get(pts, "distance_to_boundary_nm"))),
         ("Certainty", certainty),
         ("Statement", statement),
+        ("Quote", _text(_get(pts, "source_quote"))),
         ("Launched from", _text(_get(pts, "origin_text"))),
     ]
 
