@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 # apt-get needs root; use sudo when we are not root.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: map test lint format zones bench bench-classify bench-map bench-dask bench-load install install-test browser-deps notebooks clean
+.PHONY: screenshots map test lint format zones bench bench-classify bench-map bench-dask bench-load install install-test browser-deps notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ bench-classify: install-test
 ## make bench-map: map HTML size and first render in Chromium, flashpoints vs plain folium (about 6 minutes).
 bench-map: install-test browser-deps
 	$(BIN)/python -m benchmarks.map_bench --json benchmarks/last-map-run.json
+
+## make screenshots: retake the README's map screenshots (docs/*.png) in headless Chromium.
+screenshots: install-test browser-deps
+	$(BIN)/python docs/screenshots.py
 
 ## make vendor: copy the map assets and their licences from node_modules into geo/maps/vendor
 ## (shipped in the wheel for offline maps; see geo/maps/vendor/README.md).

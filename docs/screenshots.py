@@ -1,0 +1,47 @@
+"""Take the README's map screenshots: the bundled incidents, offline, in headless Chromium.
+
+Run with ``make screenshots`` (needs Debian's chromium, which ``make test`` installs).
+Writes ``docs/northeast-asia.png`` (the first view), ``docs/map-senkaku.png`` and
+``docs/map-sea-of-japan.png`` (views given as the map's ``#zoom/lat/lon`` address).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+import geo
+from geo.datasets import data_path
+
+DOCS = Path(__file__).resolve().parent
+VIEWS = {
+    "northeast-asia.png": "",
+    "map-senkaku.png": "#8/25.55/124.2",
+    "map-sea-of-japan.png": "#6/40.2/135.5",
+}
+
+
+def main() -> int:
+    """Draw the map once, then save one screenshot per view."""
+    incidents = geo.classify(geo.load_incidents(data_path("incidents", "incidents.csv")))
+    with tempfile.TemporaryDirectory() as tmp:
+        page_file = Path(tmp) / "map.html"
+        geo.save_map(geo.incident_map(incidents, tiles=None), page_file, offline=True)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1200, "height": 760})
+            for name, view in VIEWS.items():
+                page.goto(page_file.resolve().as_uri() + view)
+                page.wait_for_function("() => window.Flashpoints && Flashpoints.toolsReady")
+                page.wait_for_timeout(500)
+                page.screenshot(path=str(DOCS / name))
+                print(DOCS / name)
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
