@@ -117,6 +117,9 @@ def test_user_text_reaches_the_page_as_data_only(square_zones):
 
 
 def test_map_contents(square_zones, points_frame):
+    from geo.maps.legend import CERTAINTY_LABELS
+    from geo.maps.style import CERTAINTY_COLORS
+
     classified = classify(points_frame, square_zones)
     m = incident_map(classified, square_zones)
     table = _table(m.get_root().render())
@@ -145,10 +148,13 @@ def test_map_contents(square_zones, points_frame):
         assert all(g.options["class_name"] == f"fp-zone fp-zone-{kind}" for g in held)
     w, s, e, n = square_zones.total_bounds
     np.testing.assert_allclose(m.get_bounds(), [[s, w], [n, e]], rtol=0, atol=1e-5)
-    # The legend explains the colour of every zone kind an incident fell in.
+    # Markers are coloured by certainty (greys, not state colours), and the legend
+    # explains every colour used, in the colour the table gives the markers.
     legend = _legend(m)
-    for kind in set(classified["zone_kind"]):
-        assert f"in {kind.replace('_', ' ')}<" in legend
+    for value in set(classified["certainty"].fillna("")):
+        assert f'background:{CERTAINTY_COLORS[value]}"></span>{CERTAINTY_LABELS[value]}<' in legend
+    assert table["colors"] == CERTAINTY_COLORS
+    assert _decode(table["color_key"]) == classified["certainty"].fillna("").tolist()
 
 
 def test_map_does_not_mutate_input(square_zones, points_frame):

@@ -40,7 +40,7 @@ from .labels import label_layer, map_labels
 from .legend import legend
 from .lines import lines_layer
 from .offline import inline_assets
-from .style import STATE_COLORS, ZONE_KIND_COLORS
+from .style import CERTAINTY_COLORS, STATE_COLORS
 from .zones import claim_codes, hatch_script, zones_layer
 
 __all__ = ["incident_map", "save_map", "zones_map"]
@@ -317,7 +317,7 @@ def _incident_legend(
         **_zone_legend(zones),
         lines=lines,
         incident_kinds=sorted(table["layer_names"]),  # the kinds drawn, as in the table
-        zone_kinds=[k for k in ZONE_KIND_COLORS if k in set(pts["zone_kind"].dropna())],
+        certainties=[k for k in CERTAINTY_COLORS if k in set(pts["certainty"].fillna(""))],
         trajectories=bool(table["trajectories"]),
         rings=bool(table["rings"]),
         uncertainty=any(u > 0 for u in table["uncertainty_m"]),

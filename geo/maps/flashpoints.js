@@ -154,6 +154,7 @@
       n: n,
       kind: column(data.kind, n),
       zoneKind: column(data.zone_kind, n),
+      colorKey: column(data.color_key, n),
       title: column(data.title, n),
       description: column(data.description, n),
       source: column(data.source, n),
@@ -163,8 +164,9 @@
 
   function kindOf(t, i) { return t.kind[i] || "other"; }
 
-  // Colour of incident i's marker, uncertainty circle and trajectory: its zone kind's.
-  function zoneColor(data, t, i) { return own(data.colors, t.zoneKind[i]) || "#333333"; }
+  // Colour of incident i's marker, uncertainty circle and trajectory: by its certainty
+  // (greys that cannot be read as a state's colour; geo/maps/style.py CERTAINTY_COLORS).
+  function zoneColor(data, t, i) { return own(data.colors, t.colorKey[i] || "") || "#333333"; }
 
   let openPopupAt = null;  // the incident popup last opened
 

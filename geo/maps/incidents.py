@@ -23,7 +23,7 @@ from ..geodesy import GEOD, geodesic_circle
 from ..zones.schema import STATE_NAMES
 from .elements import Snippet
 from .escape import clip, script_json
-from .style import INCIDENT_SHAPES, SHAPE_POINTS, ZONE_KIND_COLORS
+from .style import CERTAINTY_COLORS, INCIDENT_SHAPES, SHAPE_POINTS
 
 __all__ = ["incident_layer", "incident_table"]
 
@@ -226,7 +226,8 @@ def incident_table(
         "description": _column(_get(pts, "description").tolist()),
         "source": _column(_get(pts, "source").tolist()),
         "fields": [{"label": label} | _column(values) for label, values in _fields(pts, dates)],
-        "colors": ZONE_KIND_COLORS,
+        "color_key": _column(_get(pts, "certainty").tolist()),
+        "colors": CERTAINTY_COLORS,
         "shapes": {k: INCIDENT_SHAPES.get(k, INCIDENT_SHAPES["other"]) for k in set(kinds)}
         | {"other": INCIDENT_SHAPES["other"]},
         "shape_points": SHAPE_POINTS,

@@ -11,11 +11,11 @@ from .elements import Snippet
 from .escape import esc
 from .lines import LINE_LABELS, line_style
 from .style import (
+    CERTAINTY_COLORS,
     DISPUTED_EDGE,
     INCIDENT_SHAPES,
     KIND_LABELS,
     KIND_STYLE,
-    ZONE_KIND_COLORS,
     shape_svg,
     state_color,
 )
@@ -37,6 +37,14 @@ def _shape(shape: str, color: str = "#444") -> str:
     )
 
 
+#: Legend text of each marker colour (an incident's ``certainty``).
+CERTAINTY_LABELS: dict[str, str] = {
+    "certain": "certain: the uncertainty stays in one zone",
+    "borderline": "borderline: the uncertainty reaches a zone edge",
+    "": "not classified (outside the coverage)",
+}
+
+
 def _line_swatch(style: dict[str, object]) -> str:
     dash = f' stroke-dasharray="{esc(str(style["dashArray"]))}"' if style.get("dashArray") else ""
     return (
@@ -50,7 +58,7 @@ def legend(
     states: list[str],
     *,
     incident_kinds: list[str] = (),  # type: ignore[assignment]
-    zone_kinds: list[str] = (),  # type: ignore[assignment]
+    certainties: list[str] = (),  # type: ignore[assignment]
     hatched: list[tuple[str, ...]] = (),  # type: ignore[assignment]
     disputed_land: bool = False,
     trajectories: bool = False,
@@ -66,8 +74,8 @@ def legend(
         ISO3 codes of the states whose colours appear.
     incident_kinds : list of str
         Incident kinds drawn (one shape each).
-    zone_kinds : list of str
-        Zone kinds incidents fell in (one marker colour each).
+    certainties : list of str
+        Values of ``certainty`` among the incidents (one marker colour each).
     hatched : list of tuple of str
         Claimant sets drawn hatched.
     disputed_land, trajectories, rings, uncertainty : bool
@@ -102,9 +110,9 @@ def legend(
         parts.append("<b>Incidents</b>")
         for k in incident_kinds:
             parts.append(_row(_shape(INCIDENT_SHAPES.get(k, INCIDENT_SHAPES["other"])), k))
-        for k in zone_kinds:
-            dot = f'<span style="{_BOX}border-radius:50%;background:{ZONE_KIND_COLORS[k]}">'
-            parts.append(_row(dot + "</span>", f"in {k.replace('_', ' ')}"))
+        for k in certainties:
+            dot = f'<span style="{_BOX}border-radius:50%;background:{CERTAINTY_COLORS[k]}">'
+            parts.append(_row(dot + "</span>", CERTAINTY_LABELS[k]))
     if uncertainty:
         parts.append(_row(f'<span style="{_BOX}border:1px solid #444;border-radius:50%"></span>',
                           "uncertainty (geodesic circle)"))  # fmt: skip

@@ -1,13 +1,29 @@
-"""How the maps look: colours per state and zone kind, shapes per incident kind.
+"""How the maps look: colours per state, marker colours per incident, shapes per incident kind.
 
 The palette is one colour per state (zones, hatching of overlapping claims and the
-legend use the same table); incidents are coloured by the kind of zone they fell
-in, and shaped by their own kind.
+legend use the same table). Incidents are coloured by a channel that cannot be read
+as a state: greys for their certainty (:data:`CERTAINTY_COLORS`) or for how a
+statement compares with the zone set (:data:`CHECK_COLORS`); they are shaped by
+their own kind.
+
+How the colours were chosen, and how ``tests/test_palette.py`` keeps them honest:
+every colour is judged as it is drawn (a state at 80 % opacity as in the legend,
+and at the EEZ fill opacity, over the white page of the tile-less map), under
+normal vision and simulated deuteranopia, protanopia and tritanopia (Machado,
+Oliveira & Fernandes 2009, severity 1, applied in linear RGB), with CIEDE2000 as
+the distance. The ten state colours were picked by a max-min search over the
+Okabe-Ito and Paul Tol palettes and darker variants of them; the test asserts the
+smallest difference between any two states (and between each state and the
+disputed edge, the land, :data:`OTHER_COLOR` and the marker greys), the
+stripes of every hatched claimant set on the bundled map, and that the marker
+greys stay apart from each other and from every state.
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "CERTAINTY_COLORS",
+    "CHECK_COLORS",
     "INCIDENT_SHAPES",
     "KIND_LABELS",
     "KIND_STYLE",
@@ -18,19 +34,26 @@ __all__ = [
     "state_color",
 ]
 
-#: One colour per state.
+#: One colour per state. Base palettes: Okabe & Ito (2008) and Paul Tol's
+#: (https://personal.sron.nl/~pault/) "vibrant", "light", "medium-contrast", "muted"
+#: and "dark" schemes; some darkened (sRGB channels scaled by the factor given) so
+#: that no two states meet under simulated colour-vision deficiency, nor at the
+#: pale EEZ fill. tests/test_palette.py checks every pair (and Japan against China
+#: with a wider margin); rerun it after changing any colour here.
 STATE_COLORS: dict[str, str] = {
-    "JPN": "#d7263d",
-    "CHN": "#f4a300",
-    "TWN": "#2e9e44",
-    "KOR": "#1f5fbf",
-    "PRK": "#7b3fa0",
-    "RUS": "#8c564b",
-    "PHL": "#17becf",
-    "VNM": "#e377c2",
-    "USA": "#1b2a6b",
-    "MHL": "#9aa83a",
+    "JPN": "#33bbee",  # Tol vibrant cyan
+    "CHN": "#954200",  # Okabe-Ito vermillion #d55e00 x 0.7
+    "TWN": "#aaaa00",  # Tol light olive
+    "KOR": "#ee8866",  # Tol light orange
+    "PRK": "#997700",  # Tol medium-contrast dark yellow
+    "RUS": "#183b18",  # Tol dark green #225522 x 0.7
+    "PHL": "#332288",  # Tol muted indigo
+    "VNM": "#527aa3",  # Tol medium-contrast light blue #6699cc x 0.8
+    "USA": "#eecc66",  # Tol medium-contrast light yellow
+    "MHL": "#66295c",  # Tol muted purple #aa4499 x 0.6
 }
+#: Colour of any state not in :data:`STATE_COLORS` (a neutral grey, which the
+#: marker greys stay clear of).
 OTHER_COLOR = "#7f7f7f"
 LAND_COLOR = "#e8e1d0"
 LAND_EDGE = "#b5aa90"
@@ -64,7 +87,9 @@ KIND_LABELS: dict[str, str] = {
     "continental_shelf": "Continental shelf claims beyond 200 nm (outlines)",
 }
 
-#: Marker colour per zone kind of an incident.
+#: Colour per zone kind of an incident. Markers are to take :data:`CERTAINTY_COLORS`
+#: (or :data:`CHECK_COLORS`) instead: these hues (red territorial sea, blue EEZ,
+#: green high seas) read as states. Kept for the code that still uses it.
 ZONE_KIND_COLORS: dict[str, str] = {
     "land": "#555555",
     "internal_waters": "#440154",
@@ -74,6 +99,27 @@ ZONE_KIND_COLORS: dict[str, str] = {
     "eez": "#2166ac",
     "high_seas": "#1a9850",
     "outside_coverage": "#999999",
+}
+
+#: Marker colour per incident ``certainty`` (:func:`geo.classify.classify`):
+#: a lightness ramp of neutral greys, which no state colour is close to under any
+#: of the simulated visions: black when the incident is certainly in its zone, mid
+#: grey when its uncertainty reaches the zone's edge, light grey when it has no zone
+#: to be sure of (outside coverage, or no position). Checked by tests/test_palette.py.
+CERTAINTY_COLORS: dict[str, str] = {
+    "certain": "#000000",
+    "borderline": "#707070",
+    "": "#cccccc",
+}
+
+#: Marker colour per ``statement_check`` value: the same neutral ramp, darkest where
+#: the statement disagrees with the zone set (that is what must stand out), light
+#: grey where there was no statement to check. Checked by tests/test_palette.py.
+CHECK_COLORS: dict[str, str] = {
+    "disagree": "#000000",
+    "borderline": "#3d3d3d",
+    "agree": "#707070",
+    "": "#cccccc",
 }
 
 #: Marker shape per incident kind (drawn by flashpoints.js); any other kind is "other".
