@@ -77,12 +77,19 @@
     return /^https?:\/\/[^\s]+$/i.test(u) ? u : null;
   }
 
+  // "41.5111° N, 139.3583° E (41°30′40″N 139°21′30″E)" (FP.formatPosition, tools.js).
+  function computedField(kind, t, i) {
+    if (kind !== "position" || !FP.formatPosition) return "";
+    const p = FP.formatPosition(t.lat[i], t.lon[i]);
+    return p.decimal + " (" + p.dms + ")";
+  }
+
   function popupContent(t, i) {
     const div = el("div", "fp-popup");
     div.appendChild(el("b", "fp-title", t.title[i] || ""));
     const table = el("table");
     t.fields.forEach(function (f) {
-      const v = f.values[i];
+      const v = f.computed ? computedField(f.computed, t, i) : f.values[i];
       if (v === null || v === undefined || v === "") return;
       const tr = table.insertRow();
       tr.appendChild(el("th", null, f.label));
@@ -158,7 +165,11 @@
       title: column(data.title, n),
       description: column(data.description, n),
       source: column(data.source, n),
-      fields: data.fields.map(function (f) { return {label: f.label, values: column(f, n)}; }),
+      lat: data.lat, lon: data.lon,
+      // A computed field (the position) has no values: popups build it from lat/lon.
+      fields: data.fields.map(function (f) {
+        return f.computed ? {label: f.label, computed: f.computed} : {label: f.label, values: column(f, n)};
+      }),
     };
   }
 

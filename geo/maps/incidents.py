@@ -48,26 +48,6 @@ def _get(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index)
 
 
-def _dms(value: float, pos: str, neg: str) -> str:
-    """Degrees, minutes and seconds with a hemisphere letter, e.g. 41°30′40″N."""
-    seconds = round(abs(value) * 3600)
-    d, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{d}°{m:02d}′{s:02d}″{neg if value < 0 else pos}"
-
-
-def _positions(pts: gpd.GeoDataFrame) -> list[str]:
-    """Return resolved positions, in decimal degrees and in degrees, minutes and seconds."""
-    out = []
-    for lat, lon in zip(pts.geometry.y, pts.geometry.x, strict=True):
-        lon = (lon + 180.0) % 360.0 - 180.0
-        dec = (
-            f"{abs(lat):.4f}° {'S' if lat < 0 else 'N'}, {abs(lon):.4f}° {'W' if lon < 0 else 'E'}"
-        )
-        out.append(f"{dec} ({_dms(lat, 'N', 'S')} {_dms(lon, 'E', 'W')})")
-    return out
-
-
 def _nm_km(series: pd.Series, *, prefix: str = "") -> list[str]:
     """Distances given in nautical miles, as "12.3 nm (22.8 km)"."""
     nm = pd.to_numeric(series, errors="coerce")
@@ -75,8 +55,11 @@ def _nm_km(series: pd.Series, *, prefix: str = "") -> list[str]:
             for v in nm]  # fmt: skip
 
 
-def _fields(pts: gpd.GeoDataFrame, dates: pd.Series) -> list[tuple[str, list[str]]]:
-    """Popup rows: (label, one text per incident); ``dates`` parsed from ``date``."""
+def _fields(pts: gpd.GeoDataFrame, dates: pd.Series) -> list[tuple[str, list[str] | None]]:
+    """Popup rows: (label, one text per incident); ``dates`` parsed from ``date``.
+
+    ``None``: the browser computes the row (the position, from the coordinates).
+    """
     zone = [
         z or k.replace("_", " ")
         for z, k in zip(_text(_get(pts, "zone_name")), _text(_get(pts, "zone_kind")), strict=True)
@@ -112,7 +95,7 @@ def _fields(pts: gpd.GeoDataFrame, dates: pd.Series) -> list[tuple[str, list[str
         ("Kind", _text(_get(pts, "kind"))),
         ("Missile type", _text(_get(pts, "missile_type"))),
         ("Vessel type", _text(_get(pts, "vessel_type"))),
-        ("Position", _positions(pts)),
+        ("Position", None),  # computed in the browser from lat/lon (decimal and DMS)
         ("Reported as", _text(_get(pts, "position_text"))),
         ("Uncertainty", uncertainty),
         ("Zone", zone),
@@ -225,7 +208,10 @@ def incident_table(
         "title": _column(_get(pts, "title").tolist()),
         "description": _column(_get(pts, "description").tolist()),
         "source": _column(_get(pts, "source").tolist()),
-        "fields": [{"label": label} | _column(values) for label, values in _fields(pts, dates)],
+        "fields": [
+            {"label": label} | (_column(values) if values is not None else {"computed": "position"})
+            for label, values in _fields(pts, dates)
+        ],
         "color_key": _column(_get(pts, "certainty").tolist()),
         "colors": CERTAINTY_COLORS,
         "shapes": {k: INCIDENT_SHAPES.get(k, INCIDENT_SHAPES["other"]) for k in set(kinds)}

@@ -289,18 +289,19 @@
 
   FP.exportRows = function (map, format) {
     const t = FP.table, rows = FP.incidentsInView(map);
-    const labels = t.fields.map(function (f) { return f.label; });
+    const kept = t.fields.filter(function (f) { return !f.computed; });
+    const labels = kept.map(function (f) { return f.label; });
     if (format === "geojson") {
       return JSON.stringify({type: "FeatureCollection", features: rows.map(function (i) {
         const ll = FP.homeOf(i), props = {title: t.title[i]};
-        t.fields.forEach(function (f) { props[f.label] = f.values[i]; });
+        t.fields.forEach(function (f) { if (!f.computed) props[f.label] = f.values[i]; });
         return {type: "Feature", geometry: {type: "Point", coordinates: [ll.lng, ll.lat]}, properties: props};
       })});
     }
     const lines = [["title", "lat", "lon"].concat(labels).map(cell).join(",")];
     rows.forEach(function (i) {
       const ll = FP.homeOf(i);
-      lines.push([t.title[i], ll.lat, ll.lng].concat(t.fields.map(function (f) { return f.values[i]; })).map(cell).join(","));
+      lines.push([t.title[i], ll.lat, ll.lng].concat(kept.map(function (f) { return f.values[i]; })).map(cell).join(","));
     });
     return lines.join("\r\n") + "\r\n";
   };
