@@ -8,7 +8,6 @@ quickly, and headless Chromium leaves large SVG overlays partly unpainted.
 
 from __future__ import annotations
 
-import html
 import logging
 import math
 import numbers
@@ -33,8 +32,8 @@ from ..io import write_text
 from ..lines import LINE_KINDS, boundary_lines
 from ..prepared import prepare
 from ..zones.schema import coverage_of
-from .elements import AssetLink, Snippet
-from .escape import clip, script_json
+from .elements import AssetLink, Snippet, template_marker
+from .escape import esc, script_json
 from .incidents import incident_layer, incident_table
 from .labels import label_layer, map_labels
 from .legend import legend
@@ -64,7 +63,7 @@ def _library() -> Snippet:
 def _style_sheet(m: folium.Map) -> None:
     """Add the map's own stylesheet (geo/maps/flashpoints.css) to the page header."""
     css = resources.files("geo.maps").joinpath("flashpoints.css").read_text("utf-8")
-    if any(marker in css for marker in ("{{", "{%", "{#")):
+    if template_marker(css):
         raise ValueError("flashpoints.css holds a template marker")
     header = cast(branca.element.Figure, m.get_root()).header
     header.add_child(branca.element.Element(f"<style>{css}</style>"), name="fp-css")
@@ -72,10 +71,7 @@ def _style_sheet(m: folium.Map) -> None:
 
 def _title(m: folium.Map, title: str) -> None:
     """Give the page a ``<title>`` (as text)."""
-    text = html.escape(clip(str(title)), quote=False)
-    if any(marker in text for marker in ("{{", "{%", "{#")):
-        text = text.replace("{", "&#123;")
-    cast(branca.element.Figure, m.get_root()).title = text
+    cast(branca.element.Figure, m.get_root()).title = esc(title)
 
 
 #: The packages of :data:`geo.assets.ASSETS` a map loads (the others are vendored for

@@ -16,9 +16,14 @@ import branca
 
 from .escape import script_json
 
-__all__ = ["AssetLink", "Bind", "Snippet"]
+__all__ = ["AssetLink", "Bind", "Snippet", "template_marker"]
 
 _MARKERS = ("{{", "{%", "{#")
+
+
+def template_marker(text: str) -> str | None:
+    """Return the first Jinja marker (``{{``, ``{%``, ``{#``) in ``text``, or None."""
+    return next((m for m in _MARKERS if m in text), None)
 
 
 class Snippet(branca.element.MacroElement):
@@ -34,7 +39,7 @@ class Snippet(branca.element.MacroElement):
         super().__init__()
         if section not in ("html", "script"):
             raise ValueError(f"unknown section {section!r}")
-        bad = next((m for m in _MARKERS if m in text), None)
+        bad = template_marker(text)
         if bad is not None:
             raise ValueError(f"page text holds the template marker {bad!r}; escape it")
         self._name = "Snippet"

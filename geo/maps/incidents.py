@@ -48,10 +48,10 @@ def _get(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index)
 
 
-def _nm_km(series: pd.Series, *, prefix: str = "") -> list[str]:
+def _nm_km(series: pd.Series) -> list[str]:
     """Distances given in nautical miles, as "12.3 nm (22.8 km)"."""
     nm = pd.to_numeric(series, errors="coerce")
-    return ["" if pd.isna(v) else f"{prefix}{v:.1f} nm ({v * settings.NM_M / 1000:.1f} km)"
+    return ["" if pd.isna(v) else f"{v:.1f} nm ({v * settings.NM_M / 1000:.1f} km)"
             for v in nm]  # fmt: skip
 
 

@@ -22,9 +22,7 @@
     }
     const layer = L.layerGroup().addTo(map);
     const items = labels.map(function (lab) {
-      const span = document.createElement("span");
-      span.className = "fp-label fp-label-" + String(lab.kind).replace(/[^a-z_]/g, "");
-      span.textContent = String(lab.text);
+      const span = FP.el("span", "fp-label fp-label-" + String(lab.kind).replace(/[^a-z_]/g, ""), lab.text);
       const icon = L.divIcon({className: "fp-label-icon", html: span, iconSize: null});
       const marker = L.marker([lab.lat, lab.lon], {
         icon: icon, interactive: false, keyboard: false, pane: "fpLabels",

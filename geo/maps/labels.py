@@ -43,24 +43,33 @@ _NEAR_DEG = 2.0
 _SMALL_STATE_KM2 = 20_000.0
 
 
-def _state_labels(zones: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """Return a label per state with undisputed land, at its largest part's visual centre.
+def _land_spot(land: shapely.Geometry) -> tuple[shapely.Point | None, float]:
+    """Return the visual centre of the largest part of ``land`` and its total area, km².
 
-    The visual centre is the pole of inaccessibility (:func:`shapely.ops.polylabel`).
+    The visual centre is the pole of inaccessibility (:func:`shapely.ops.polylabel`);
+    it is None for empty land.
     """
+    parts = shapely.get_parts(land)
+    parts = parts[~shapely.is_empty(parts)]
+    if not len(parts):
+        return None, 0.0
+    areas = np.array([abs(GEOD.geometry_area_perimeter(p)[0]) for p in parts]) / 1e6
+    return polylabel(parts[int(np.argmax(areas))], tolerance=0.05), float(areas.sum())
+
+
+def _state_labels(zones: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Return a label per state with undisputed land, at its largest part's visual centre."""
     land = zones[(zones["kind"] == "land") & ~zones["claimants"].astype(str).str.contains("/")]
     out = []
     for state, rows in land.groupby("sovereign"):
         if state not in STATE_NAMES:  # inland states the land layer reaches (Laos, Mongolia)
             continue
-        parts = shapely.get_parts(shapely.union_all(rows.geometry.values))
-        if not len(parts):
+        spot, area_km2 = _land_spot(shapely.union_all(rows.geometry.values))
+        if spot is None:
             continue
-        areas = np.array([abs(GEOD.geometry_area_perimeter(p)[0]) for p in parts]) / 1e6
-        spot = polylabel(parts[int(np.argmax(areas))], tolerance=0.05)
         out.append({
             "text": STATE_NAMES[str(state)], "kind": "state",
-            "lat": spot.y, "lon": spot.x, "min_zoom": 3 if areas.sum() >= _SMALL_STATE_KM2 else 6,
+            "lat": spot.y, "lon": spot.x, "min_zoom": 3 if area_km2 >= _SMALL_STATE_KM2 else 6,
         })  # fmt: skip
     return out
 
@@ -86,10 +95,8 @@ def _disputed_labels(features: pd.DataFrame, zones: gpd.GeoDataFrame) -> list[di
     for (group, name), rows in disputed.groupby(["group", "group_name"]):
         lab = {"text": _group_text(str(name), rows), "kind": "disputed", "min_zoom": 5,
                "lat": float(rows["lat"].mean()), "lon": float(rows["lon"].mean())}  # fmt: skip
-        parts = shapely.get_parts(land.get(f"{group}-land", shapely.Polygon()))
-        areas = np.array([abs(GEOD.geometry_area_perimeter(p)[0]) for p in parts]) / 1e6
-        if len(parts) and areas.sum() >= _SMALL_STATE_KM2:
-            spot = polylabel(parts[int(np.argmax(areas))], tolerance=0.05)
+        spot, area_km2 = _land_spot(land.get(f"{group}-land", shapely.Polygon()))
+        if spot is not None and area_km2 >= _SMALL_STATE_KM2:
             lab.update(lat=spot.y, lon=spot.x, min_zoom=3)
         out.append(lab)
     return out

@@ -10,12 +10,7 @@
   const FP = (window.Flashpoints = window.Flashpoints || {});
   const NM_M = 1852.0;
 
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
+  const el = FP.el;  // flashpoints.js: an element holding text as a text node
 
   function button(text, title) {
     const b = el("a", "fp-tool", text);

@@ -26,7 +26,7 @@ import shapely
 from .. import settings
 from ..datasets import data_path
 from ..errors import DataSourceError
-from ..geodesy import GEOD, geodesic_circle
+from ..geodesy import GEOD, buffer_lines_m, geodesic_circle, nm_to_m
 from ..io import read_vector
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "read_land",
     "read_shelf_claims",
     "read_state_claims",
+    "within_nm",
 ]
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,13 @@ def read_state_claims(path: str | Path | None = None) -> pd.DataFrame:
     """
     src = Path(path) if path is not None else data_path("zones", "state_claims.csv")
     return pd.read_csv(src, comment="#", dtype=str)
+
+
+def within_nm(
+    coast: shapely.Geometry, land: shapely.Geometry, nm: float, progress: bool = False
+) -> shapely.Geometry:
+    """Return the land plus the sea within ``nm`` nautical miles of ``coast`` (geodesic)."""
+    return shapely.union_all([buffer_lines_m(coast, float(nm_to_m(nm)), progress=progress), land])
 
 
 def read_shelf_claims(path: str | Path | None = None) -> pd.DataFrame:

@@ -46,7 +46,8 @@ import shapely
 from .. import settings
 from ..datasets import data_path
 from ..errors import DataSourceError
-from ..geodesy import GEOD, aeqd_transformers, buffer_lines_m, nm_to_m
+from ..geodesy import GEOD, aeqd_transformers, nm_to_m
+from .land import within_nm
 
 __all__ = [
     "AREA_NAMES",
@@ -202,10 +203,8 @@ class _Plane:
 
     def cross12(self, p: np.ndarray, bearing: float) -> np.ndarray:
         ray = self.ray(p, bearing)
-        hits = shapely.get_parts(shapely.intersection(ray, self.edge))
-        along = shapely.line_locate_point(ray, shapely.get_parts(shapely.points(
-            np.vstack([shapely.get_coordinates(h) for h in hits]) if len(hits) else np.empty((0, 2))
-        )))  # fmt: skip
+        hits = shapely.points(shapely.get_coordinates(shapely.intersection(ray, self.edge)))
+        along = shapely.line_locate_point(ray, hits)
         along = along[along > 1.0]
         if not along.size:
             raise self.fail(f"the line at {bearing} deg does not reach the 12 nm line")
@@ -267,7 +266,7 @@ def _within_nm(
     coast = shapely.difference(
         shapely.multilinestrings([*rings, *holes]), box.exterior.buffer(1e-7)
     )
-    return shapely.union_all([buffer_lines_m(coast, float(nm_to_m(distance_nm))), local])
+    return within_nm(coast, local, distance_nm)
 
 
 def specified_areas(
