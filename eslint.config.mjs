@@ -20,6 +20,7 @@ export default [
         clearInterval: "readonly",
         Blob: "readonly",
         URL: "readonly",
+        atob: "readonly",
         // Leaflet, loaded before the script.
         L: "readonly",
       },

@@ -59,6 +59,12 @@ MAP_COORD_DECIMALS: int = 5
 #: (beyond, they are built when switched on in the layer control).
 MAP_UNCERTAINTY_MAX: int = 5_000
 
+#: A map draws one marker per incident while at most this many (shown) incidents
+#: lie in the view; with more, it draws their density instead (hexagons with a
+#: count, coloured as the markers would be), which turns into markers as you zoom
+#: in. Maps with at most this many incidents build every marker when they open.
+MAP_DENSITY_MIN: int = 3_000
+
 #: Size budget of a map's HTML file, megabytes: saving a larger map logs a warning.
 MAP_HTML_BUDGET_MB: float = 15.0
 

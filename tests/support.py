@@ -5,10 +5,15 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Reference data shared by the checkouts (Marine Regions copies), next to the repository.
@@ -52,3 +57,27 @@ before = mib("VmRSS:")
 with open("/proc/self/clear_refs", "w") as refs:
     refs.write("5")
 """
+
+
+def incident_table(html: str) -> dict:
+    """The incident table a map page hands to ``Flashpoints.addIncidents``."""
+    m = re.search(
+        r"Flashpoints\.addIncidents\([^,]+,\s*[^,]+,\s*(\{.*?\})\);\s*$", html, re.S | re.M
+    )
+    assert m, "no incident table in the page"
+    return json.loads(m.group(1))
+
+
+def table_numbers(spec: dict) -> np.ndarray:
+    """A typed-array column (geo/maps/columns.py) as numbers (degrees for coordinates)."""
+    values = np.frombuffer(base64.b64decode(spec["b64"]), dtype=np.dtype("<" + spec["dtype"]))
+    return values / 10.0 ** spec["decimals"] if "decimals" in spec else values
+
+
+def table_text(col: dict, n: int) -> list:
+    """A text column (one value, codes into labels, or values) as a list of n texts."""
+    if "k" in col:
+        return [col["k"]] * n
+    if "c" in col:
+        return [col["l"][i] for i in table_numbers(col["c"])]
+    return col["v"]

@@ -25,6 +25,7 @@ from geo.maps.elements import Bind, Snippet
 from geo.maps.escape import TRUNCATED
 from geo.maps.offline import inline_assets
 from geo.maps.style import KIND_LABELS
+from tests.support import incident_table, table_numbers, table_text
 
 ROOT = Path(__file__).resolve().parent.parent
 INJECTED = '<img src=x onerror="window.__pwned=1">'
@@ -32,17 +33,18 @@ TEMPLATE_INJECTION = "${window.__pwned2=1}`"
 JINJA = "{{ 1234*1000 }} {% if true %}X{% endif %} {# c #}"
 
 
-def _table(html: str) -> dict:
-    """The incident table the page hands to Flashpoints.addIncidents."""
-    m = re.search(
-        r"Flashpoints\.addIncidents\([^,]+,\s*[^,]+,\s*(\{.*?\})\);\s*$", html, re.S | re.M
-    )
-    assert m, "no incident table in the page"
-    return json.loads(m.group(1))
+_table = incident_table
+_numbers = table_numbers
+_decode = table_text
 
 
-def _decode(col: dict) -> list:
-    return [col["l"][i] if i >= 0 else None for i in col["c"]] if "c" in col else col["v"]
+def _text_fields(table: dict) -> dict[str, list]:
+    """The popup fields held as text (not computed in the page, not numbers), by label."""
+    return {
+        f["label"]: _decode(f, table["n"])
+        for f in table["fields"]
+        if not {"computed", "number"} & set(f)
+    }
 
 
 def _zone_layers(m: folium.Map) -> dict[str, list[folium.GeoJson]]:
@@ -106,9 +108,10 @@ def test_user_text_reaches_the_page_as_data_only(square_zones):
     assert "$(`" not in html  # no template literals
     table = _table(html)
     # The text comes back exactly as written once the JSON is parsed (by the browser).
-    assert _decode(table["title"]) == [INJECTED, JINJA]
-    assert _decode(table["description"])[0] == "<script>alert(1)</script>" + TEMPLATE_INJECTION
-    assert _decode(table["kind"]) == ["buoy", "<b>{{ 4321*1000 }}</b>"]
+    assert _decode(table["title"], table["n"]) == [INJECTED, JINJA]
+    description = _decode(table["description"], table["n"])[0]
+    assert description == "<script>alert(1)</script>" + TEMPLATE_INJECTION
+    assert _decode(table["kind"], table["n"]) == ["buoy", "<b>{{ 4321*1000 }}</b>"]
     # Layer names travel as text too: flashpoints.js escapes them for Leaflet's layer
     # control, which sets its labels as HTML (tests/test_map_hostile.py opens it).
     assert table["layer_names"]["<b>{{ 4321*1000 }}</b>"] == "Incidents: <b>{{ 4321*1000 }}</b>"
@@ -125,12 +128,12 @@ def test_map_contents(square_zones, points_frame):
     table = _table(m.get_root().render())
     # The incident table holds every incident, where it is, with classify's answers.
     lon, lat = classified.geometry.x.to_numpy(), classified.geometry.y.to_numpy()
-    assert len(table["lat"]) == len(table["lon"]) == len(points_frame)
-    np.testing.assert_allclose(table["lat"], lat, rtol=0, atol=1e-5)
-    np.testing.assert_allclose(table["lon"], lon, rtol=0, atol=1e-5)
-    assert _decode(table["zone_kind"]) == classified["zone_kind"].tolist()
+    assert len(_numbers(table["lat"])) == len(_numbers(table["lon"])) == len(points_frame)
+    np.testing.assert_allclose(_numbers(table["lat"]), lat, rtol=0, atol=1e-5)
+    np.testing.assert_allclose(_numbers(table["lon"]), lon, rtol=0, atol=1e-5)
+    assert _decode(table["zone_kind"], table["n"]) == classified["zone_kind"].tolist()
     assert set(classified["zone_kind"]) == {"land", "eez", "high_seas", "outside_coverage"}
-    fields = {f["label"]: _decode(f) for f in table["fields"] if "computed" not in f}
+    fields = _text_fields(table)
     assert fields["Claimants"] == classified["claimants"].fillna("").tolist()
     # The view frames every incident (too few for outliers), with at most 2 degrees around.
     (south, west), (north, east) = _view(m)
@@ -154,7 +157,7 @@ def test_map_contents(square_zones, points_frame):
     for value in set(classified["certainty"].fillna("")):
         assert f'background:{CERTAINTY_COLORS[value]}"></span>{CERTAINTY_LABELS[value]}<' in legend
     assert table["colors"] == CERTAINTY_COLORS
-    assert _decode(table["color_key"]) == classified["certainty"].fillna("").tolist()
+    assert _decode(table["color_key"], table["n"]) == classified["certainty"].fillna("").tolist()
 
 
 def test_map_does_not_mutate_input(square_zones, points_frame):
@@ -221,7 +224,7 @@ def test_uncertainty_circles_shown_for_small_sets_only(square_zones, monkeypatch
     monkeypatch.setattr("geo.settings.MAP_UNCERTAINTY_MAX", 1)
     table = _table(incident_map(pts, square_zones).get_root().render())
     assert not table["show_uncertainty"]
-    assert table["uncertainty_m"] == [5000, 0]
+    assert _numbers(table["uncertainty_m"]).tolist() == [5000, 0]
 
 
 def test_offline_file_has_every_asset_inline(square_zones, points_frame, tmp_path):
@@ -364,8 +367,8 @@ def test_long_text_is_cut_in_the_page_and_kept_in_the_data(square_zones, monkeyp
     html = m.get_root().render()
     table = _table(html)
     for column in ("title", "description", "source", "kind"):
-        assert _decode(table[column]) == [cut[column]]
-    fields = {f["label"]: _decode(f)[0] for f in table["fields"] if "computed" not in f}
+        assert _decode(table[column], table["n"]) == [cut[column]]
+    fields = {label: values[0] for label, values in _text_fields(table).items()}
     assert fields["Reported as"] == cut["position_text"]
     assert fields["Launched from"] == cut["origin_text"]
     assert fields["Zone"] == cut["name"]

@@ -10,7 +10,6 @@ bounded memory.
 """
 
 import json
-import re
 import subprocess
 import sys
 import textwrap
@@ -24,6 +23,7 @@ from geo import classify, incident_map
 from geo.maps import save_map
 from geo.maps.escape import TRUNCATED
 from tests.browser_support import NODE_MODULES, open_offline, open_page
+from tests.support import incident_table, table_text
 
 PAYLOADS = [
     "<img src=x onerror=window.__pwned=1>",
@@ -266,12 +266,8 @@ _BIG_CELL_CLI = textwrap.dedent(
 
 
 def _page_description(html: str) -> list[str]:
-    m = re.search(
-        r"Flashpoints\.addIncidents\([^,]+,\s*[^,]+,\s*(\{.*?\})\);\s*$", html, re.S | re.M
-    )
-    assert m
-    col = json.loads(m.group(1))["description"]
-    return [col["l"][i] for i in col["c"]] if "c" in col else col["v"]
+    table = incident_table(html)
+    return table_text(table["description"], table["n"])
 
 
 def _run(code: str, *args: str) -> dict:

@@ -51,7 +51,7 @@ _HALF_EARTH_KM = 2.0 * GEOD.inv(0.0, 0.0, 0.0, 90.0)[2] / 1000.0
 
 
 #: The map's own scripts, inlined in this order (each written for this project).
-_SCRIPTS = ("flashpoints.js", "labels.js", "tools.js")
+_SCRIPTS = ("flashpoints.js", "density.js", "labels.js", "tools.js")
 
 
 def _library() -> Snippet:
@@ -74,8 +74,8 @@ def _title(m: folium.Map, title: str) -> None:
     cast(branca.element.Figure, m.get_root()).title = esc(title)
 
 
-#: The packages of :data:`geo.assets.ASSETS` a map loads (the others are vendored for
-#: later use: leaflet.markercluster, for density at low zoom).
+#: The packages of :data:`geo.assets.ASSETS` a map loads. leaflet.markercluster is
+#: vendored too but not loaded: the maps draw density themselves (density.js).
 _MAP_ASSETS = ("leaflet",)
 
 
@@ -316,7 +316,8 @@ def _incident_legend(
         certainties=[k for k in CERTAINTY_COLORS if k in set(pts["certainty"].fillna(""))],
         trajectories=bool(table["trajectories"]),
         rings=bool(table["rings"]),
-        uncertainty=any(u > 0 for u in table["uncertainty_m"]),
+        uncertainty=table["uncertainty_m"] is not None,
+        density=table["density_min"] if table["n"] > table["density_min"] else None,
     )
 
 

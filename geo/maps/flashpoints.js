@@ -41,11 +41,49 @@
     },
   });
 
-  // A column is {v: values} or, dictionary-encoded, {c: codes, l: labels} (-1 = none).
+  // --- Columns (geo/maps/columns.py writes them) ---
+
+  // Typed arrays arrive as little-endian bytes in base64: {dtype, b64}.
+  const DTYPES = {u1: Uint8Array, u2: Uint16Array, u4: Uint32Array, i4: Int32Array, f4: Float32Array};
+  const MISSING_INT = -2147483648;  // an int32 column's missing value
+  FP.MISSING_INT = MISSING_INT;
+
+  function typed(spec) {
+    const bin = atob(spec.b64), bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return new DTYPES[spec.dtype](bytes.buffer);
+  }
+
+  // Degrees from int32 of 10^-decimals degrees (the same doubles as the decimal text).
+  function degrees(spec) {
+    const raw = typed(spec), scale = Math.pow(10, spec.decimals), out = new Float64Array(raw.length);
+    for (let i = 0; i < raw.length; i++) out[i] = raw[i] / scale;
+    return out;
+  }
+
+  // A text column: {k: one value}, {c: codes, l: labels} or {v: values}.
   function column(spec, n) {
     if (!spec) return new Array(n).fill(null);
-    if (spec.c) return spec.c.map(function (i) { return i < 0 ? null : spec.l[i]; });
+    if (Object.prototype.hasOwnProperty.call(spec, "k")) return new Array(n).fill(spec.k);
+    if (spec.c) {
+      const codes = Array.isArray(spec.c) ? spec.c : typed(spec.c), out = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = spec.l[codes[i]];
+      return out;
+    }
     return spec.v;
+  }
+
+  // "12.3 nm (22.8 km)" from nautical miles (1 nm = 1,852 m).
+  function nmKm(nm) { return nm.toFixed(1) + " nm (" + (nm * 1.852).toFixed(1) + " km)"; }
+
+  // One popup field decoded: text values, numbers with a unit, or computed in the page.
+  function decodeField(f, n) {
+    if (f.computed) return {label: f.label, computed: f.computed};
+    if (f.number) {
+      return {label: f.label, numbers: typed(f.number), unit: f.unit,
+        suffix: f.suffix ? column(f.suffix, n) : null};
+    }
+    return {label: f.label, values: column(f, n)};
   }
 
   function el(tag, cls, text) {
@@ -77,20 +115,44 @@
     return /^https?:\/\/[^\s]+$/i.test(u) ? u : null;
   }
 
-  // "41.5111° N, 139.3583° E (41°30′40″N 139°21′30″E)" (FP.formatPosition, tools.js).
+  function isoDay(d) { return new Date(d * 86400000).toISOString().slice(0, 10); }
+  FP.isoDay = isoDay;
+
+  // A computed field: the position "41.5111° N, 139.3583° E (41°30′40″N 139°21′30″E)"
+  // (FP.formatPosition, tools.js), the date, or the uncertainty "± 5.0 km (2.7 nm)".
   function computedField(kind, t, i) {
-    if (kind !== "position" || !FP.formatPosition) return "";
-    const p = FP.formatPosition(t.lat[i], t.lon[i]);
-    return p.decimal + " (" + p.dms + ")";
+    if (kind === "position") {
+      if (!FP.formatPosition) return "";
+      const p = FP.formatPosition(t.lat[i], t.lon[i]);
+      return p.decimal + " (" + p.dms + ")";
+    }
+    if (kind === "date") return t.day && t.day[i] !== MISSING_INT ? isoDay(t.day[i]) : "";
+    if (kind === "uncertainty") {
+      const m = t.uncertainty ? t.uncertainty[i] : 0;
+      return m > 0 ? "\u00B1 " + (m / 1000).toFixed(1) + " km (" + (m / 1852).toFixed(1) + " nm)" : "";
+    }
+    return "";
   }
+
+  // The text of field f for incident i ("" when it has none).
+  function fieldText(t, f, i) {
+    if (f.computed) return computedField(f.computed, t, i);
+    if (f.numbers) {
+      const v = f.numbers[i];
+      return Number.isFinite(v) ? nmKm(v) + (f.suffix ? f.suffix[i] || "" : "") : "";
+    }
+    const v = f.values[i];
+    return v === null || v === undefined ? "" : v;
+  }
+  FP.fieldText = fieldText;
 
   function popupContent(t, i) {
     const div = el("div", "fp-popup");
     div.appendChild(el("b", "fp-title", t.title[i] || ""));
     const table = el("table");
     t.fields.forEach(function (f) {
-      const v = f.computed ? computedField(f.computed, t, i) : f.values[i];
-      if (v === null || v === undefined || v === "") return;
+      const v = fieldText(t, f, i);
+      if (v === "") return;
       const tr = table.insertRow();
       tr.appendChild(el("th", null, f.label));
       tr.appendChild(el("td", null, v));
@@ -153,23 +215,22 @@
 
   // --- The incident layers (FP.addIncidents, below, puts them together) ---
 
-  // Decode the incident table's columns (geo/maps/incidents.py incident_table);
-  // popupContent reads title, description, source and fields from the result.
+  // Decode the incident table (geo/maps/incidents.py incident_table); popupContent
+  // reads title, description, source and fields from the result.
   function decodeTable(data) {
-    const n = data.lat.length;
+    const n = data.n;
     return {
       n: n,
+      lat: degrees(data.lat), lon: degrees(data.lon),
+      day: data.day ? typed(data.day) : null,
+      uncertainty: data.uncertainty_m ? typed(data.uncertainty_m) : null,
       kind: column(data.kind, n),
       zoneKind: column(data.zone_kind, n),
       colorKey: column(data.color_key, n),
       title: column(data.title, n),
       description: column(data.description, n),
       source: column(data.source, n),
-      lat: data.lat, lon: data.lon,
-      // A computed field (the position) has no values: popups build it from lat/lon.
-      fields: data.fields.map(function (f) {
-        return f.computed ? {label: f.label, computed: f.computed} : {label: f.label, values: column(f, n)};
-      }),
+      fields: data.fields.map(function (f) { return decodeField(f, n); }),
     };
   }
 
@@ -178,6 +239,7 @@
   // Colour of incident i's marker, uncertainty circle and trajectory: by its certainty
   // (greys that cannot be read as a state's colour; geo/maps/style.py CERTAINTY_COLORS).
   function zoneColor(data, t, i) { return own(data.colors, t.colorKey[i] || "") || "#333333"; }
+  FP.colorOf = zoneColor;
 
   let openPopupAt = null;  // the incident popup last opened
 
@@ -201,7 +263,7 @@
     const popup = openPopupAt;
     if (popup && popup.isOpen() && popup.getLatLng().equals(e.layer.getLatLng())) return;
     if (!e.layer.getTooltip()) {
-      const text = t.title[i] || (data.lat[i] + ", " + data.lon[i]);
+      const text = t.title[i] || (t.lat[i] + ", " + t.lon[i]);
       e.layer.bindTooltip(el("span", "fp-tip", text), {direction: "top"});
     }
     e.layer.openTooltip(e.latlng);
@@ -215,7 +277,11 @@
   const fan = {markers: [], legs: null};
 
   function home(marker) { return marker._fpHome || marker.getLatLng(); }
-  FP.homeOf = function (i) { return home(FP.incidents.markers[i]); };
+  // Incident i's true position (its marker may be fanned out, or not made yet).
+  FP.homeOf = function (i) {
+    const m = FP.incidents.markers[i];
+    return m ? home(m) : L.latLng(FP.table.lat[i], FP.table.lon[i]);
+  };
 
   function unfan() {
     fan.markers.forEach(function (m) { m.setLatLng(m._fpHome); m._fpHome = null; });
@@ -227,11 +293,11 @@
 
   function fanOut(map, marker) {
     const inc = FP.incidents, at = map.latLngToContainerPoint(marker.getLatLng()), near = [];
-    for (let i = 0; i < inc.n; i++) {
+    inc.drawn().forEach(function (i) {
       const m = inc.markers[i];
-      if (!inc.visible[i] || !m._map) continue;
+      if (!m._map) return;
       if (map.latLngToContainerPoint(home(m)).distanceTo(at) <= FAN_PX) near.push(m);
-    }
+    });
     if (near.length < 2) return false;
     unfan();
     const r = Math.max(20, near.length * 6), legs = [];
@@ -263,7 +329,7 @@
 
   function incidentMarker(data, t, i) {
     const kind = kindOf(t, i);
-    const m = new FP.Marker([data.lat[i], data.lon[i]], {
+    const m = new FP.Marker([t.lat[i], t.lon[i]], {
       radius: data.radius || 7,
       color: "#ffffff",
       weight: 1.5,
@@ -277,45 +343,32 @@
     return m;
   }
 
-  // One marker per incident, in one layer per kind; `order` is the kinds, sorted.
-  function markerGroups(map, data, t) {
-    const groups = Object.create(null), order = [], markers = new Array(t.n);
+  // One layer per incident kind (`order`: the kinds, sorted). Markers are made when
+  // first drawn (`markers` fills as they are) and kept.
+  function kindGroups(map, data, t) {
+    const groups = Object.create(null), order = [];
     for (let i = 0; i < t.n; i++) {
       const kind = kindOf(t, i);
       if (!groups[kind]) {
         groups[kind] = kindGroup(map, data, t);
         order.push(kind);
       }
-      markers[i] = incidentMarker(data, t, i);
-      groups[kind].addLayer(markers[i]);
     }
     order.sort();
-    return {groups: groups, order: order, markers: markers};
+    return {groups: groups, order: order, markers: new Array(t.n)};
   }
 
   function uncertaintyCircle(data, t, i, radiusM) {
-    return L.polygon(geoCircle(data.lat[i], data.lon[i], radiusM, 48), {
+    return L.polygon(geoCircle(t.lat[i], t.lon[i], radiusM, 48), {
       color: zoneColor(data, t, i), weight: 1, fillOpacity: 0.08,
       interactive: false, className: "fp-uncertainty",
     });
   }
 
-  // Uncertainty circles: drawn at once for small sets, built when first shown otherwise
-  // (then only those of the incidents visible at that moment are added).
-  function uncertaintyLayer(data, t, visible) {
-    const layer = L.featureGroup(), circles = new Array(t.n).fill(null);
-    const unc = data.uncertainty_m || new Array(t.n).fill(0);
-    let built = false;
-    layer.on("add", function () {
-      if (built) return;
-      built = true;
-      for (let i = 0; i < t.n; i++) {
-        if (!(unc[i] > 0)) continue;
-        circles[i] = uncertaintyCircle(data, t, i, unc[i]);
-        if (visible[i]) layer.addLayer(circles[i]);
-      }
-    });
-    return {layer: layer, circles: circles};
+  // Uncertainty circles of the incidents drawn as markers, made when first shown
+  // (the layer is on the map), kept in `circles`.
+  function uncertaintyLayer(data, t) {
+    return {layer: L.featureGroup(), circles: new Array(t.n), radius: t.uncertainty};
   }
 
   // Missile trajectories (geodesic arcs computed in Python), by incident index.
@@ -364,37 +417,121 @@
     }
   }
 
-  // Add incident i's marker, uncertainty circle and trajectory to their layers, or remove them.
-  function showIncident(layers, t, i, show) {
-    const g = layers.kinds.groups[kindOf(t, i)], m = layers.kinds.markers[i];
-    const c = layers.uncertainty.circles[i], tr = layers.trajectories.byIncident[i];
-    if (show) {
-      g.addLayer(m);
-      if (c) layers.uncertainty.layer.addLayer(c);
-      if (tr) layers.trajectories.layer.addLayer(tr);
-    } else {
-      g.removeLayer(m);
-      if (c) layers.uncertainty.layer.removeLayer(c);
-      if (tr) layers.trajectories.layer.removeLayer(tr);
+  // --- What is drawn: markers for the incidents in view, or their density ---
+  // An incident is shown when the timeline shows it (`visible`) and its kind's layer is
+  // on. While at most data.density_min shown incidents lie in the view, each is a
+  // marker; with more, the density layer (density.js) draws them as hexagons. A map
+  // with at most data.density_min incidents makes every marker at once and keeps every
+  // shown one drawn; a larger one makes markers only for the view (and a margin).
+  function drawing(map, data, t, layers, visible) {
+    const min = data.density_min || Infinity, eager = t.n <= min, kinds = layers.kinds;
+    const unc = layers.uncertainty, drawn = new Uint8Array(t.n), want = new Uint8Array(t.n);
+    const inView = new Uint32Array(t.n), density = FP.Density ? new FP.Density(map, t, data) : null;
+    let list = [], mode = "markers";
+
+    function markerFor(i) {
+      if (!kinds.markers[i]) kinds.markers[i] = incidentMarker(data, t, i);
+      return kinds.markers[i];
     }
+    function circleFor(i) {
+      if (!unc.circles[i]) unc.circles[i] = uncertaintyCircle(data, t, i, unc.radius[i]);
+      return unc.circles[i];
+    }
+    function show(i) {
+      drawn[i] = 1;
+      kinds.groups[kindOf(t, i)].addLayer(markerFor(i));
+      if (unc.radius && unc.radius[i] > 0 && map.hasLayer(unc.layer)) unc.layer.addLayer(circleFor(i));
+    }
+    function hide(i) {
+      drawn[i] = 0;
+      kinds.groups[kindOf(t, i)].removeLayer(kinds.markers[i]);
+      if (unc.circles[i]) unc.layer.removeLayer(unc.circles[i]);
+    }
+    // Draw exactly the incidents marked in `want`.
+    function sync() {
+      const next = [];
+      list.forEach(function (i) { if (!want[i]) hide(i); });
+      for (let i = 0; i < t.n; i++) {
+        if (!want[i]) continue;
+        if (!drawn[i]) show(i);
+        next.push(i);
+      }
+      list = next;
+    }
+    // The shown incidents in `bounds`, into inView; returns how many.
+    function collect(bounds) {
+      const s = bounds.getSouth(), n = bounds.getNorth(), w = bounds.getWest(), e = bounds.getEast();
+      const on = Object.create(null);
+      kinds.order.forEach(function (k) { on[k] = map.hasLayer(kinds.groups[k]); });
+      let k = 0;
+      for (let i = 0; i < t.n; i++) {
+        if (!visible[i] || !on[kindOf(t, i)]) continue;
+        const la = t.lat[i], lo = t.lon[i];
+        if (la >= s && la <= n && lo >= w && lo <= e) inView[k++] = i;
+      }
+      return k;
+    }
+    function refresh() {
+      const view = map.getBounds(), count = collect(view);
+      mode = count > min ? "density" : "markers";
+      want.fill(0);
+      if (mode === "density") {
+        unfan();
+        if (density) density.draw(inView, count);
+      } else {
+        if (density) density.clear();
+        if (eager) {
+          for (let i = 0; i < t.n; i++) want[i] = visible[i];
+        } else {
+          const k = collect(view.pad(0.2));  // a margin, so a short pan shows markers
+          for (let j = 0; j < k; j++) want[inView[j]] = 1;
+        }
+      }
+      sync();
+    }
+    // The uncertainty circles of the markers drawn, when the layer is switched on.
+    unc.layer.on("add", function () {
+      if (!unc.radius) return;
+      list.forEach(function (i) { if (unc.radius[i] > 0) unc.layer.addLayer(circleFor(i)); });
+    });
+    map.on("moveend resize overlayadd overlayremove", refresh);
+    return {
+      refresh: refresh,
+      markerFor: markerFor,
+      mode: function () { return mode; },
+      drawn: function () { return list; },
+      density: density,
+    };
   }
 
   // The state the timeline drives; also Flashpoints.incidents (the browser tests read it).
-  function incidentState(map, t, day, visible, layers) {
-    const kinds = layers.kinds;
+  function incidentState(map, t, day, visible, layers, draw) {
+    const kinds = layers.kinds, trajectories = layers.trajectories;
+    let shown = t.n;
     return {
       n: t.n, day: day, markers: kinds.markers, visible: visible,
-      // Show incident i or not (the timeline calls this).
+      // Show incident i or not (the timeline calls this, then refresh).
       setVisible: function (i, show) {
-        if (visible[i] === show) return;
-        visible[i] = show;
-        showIncident(layers, t, i, show);
+        const v = show ? 1 : 0;
+        if (visible[i] === v) return;
+        visible[i] = v;
+        shown += show ? 1 : -1;
+        const tr = trajectories.byIncident[i];
+        if (tr) {
+          if (show) trajectories.layer.addLayer(tr);
+          else trajectories.layer.removeLayer(tr);
+        }
       },
-      visibleCount: function () { return visible.filter(Boolean).length; },
+      refresh: draw.refresh,
+      // "markers" or "density": how the incidents in view are drawn now.
+      mode: draw.mode,
+      drawn: draw.drawn,
+      density: draw.density,
+      visibleCount: function () { return shown; },
       drawnCount: function () {
         let k = 0;
-        kinds.order.forEach(function (kind) {
-          if (map.hasLayer(kinds.groups[kind])) k += kinds.groups[kind].getLayers().length;
+        draw.drawn().forEach(function (i) {
+          if (map.hasLayer(kinds.groups[kindOf(t, i)])) k++;
         });
         return k;
       },
@@ -405,28 +542,27 @@
   FP.addIncidents = function (map, control, data) {
     Object.assign(SHAPES, data.shape_points || {});
     const t = decodeTable(data);
-    const day = data.day || new Array(t.n).fill(null);
-    const visible = new Array(t.n).fill(true);
+    FP.table = t;
+    const visible = new Uint8Array(t.n).fill(1);
     const layers = {
-      kinds: markerGroups(map, data, t),
-      uncertainty: uncertaintyLayer(data, t, visible),
+      kinds: kindGroups(map, data, t),
+      uncertainty: uncertaintyLayer(data, t),
       trajectories: trajectoryLayer(data, t),
       rings: rangeRingLayer(data),
     };
     addToMap(map, control, data, layers);
-    const state = incidentState(map, t, day, visible, layers);
+    const draw = drawing(map, data, t, layers, visible);
+    const state = incidentState(map, t, t.day, visible, layers, draw);
     FP.incidents = state;
     map.on("zoomstart", unfan);
     map.on("click", unfan);
-    FP.table = t;
     // Open incident i's popup (search uses it).
-    FP.openIncident = function (i) { showPopup(map, t, layers.kinds.markers[i]); };
-    if (data.timeline && day.some(function (d) { return d !== null; })) FP.timeline(map, state);
+    FP.openIncident = function (i) { showPopup(map, t, draw.markerFor(i)); };
+    draw.refresh();
+    if (data.timeline && t.day) FP.timeline(map, state);
     FP.ready = true;
     return state;
   };
-
-  function isoDay(d) { return new Date(d * 86400000).toISOString().slice(0, 10); }
 
   /* A timeline control: incidents dated within the window ending at the slider's day. */
   FP.timeline = function (map, state) {
@@ -434,10 +570,11 @@
     let lo = Infinity, hi = -Infinity;
     for (let i = 0; i < state.day.length; i++) {
       const d = state.day[i];
-      if (d === null) continue;
+      if (d === MISSING_INT) continue;
       if (d < lo) lo = d;
       if (d > hi) hi = d;
     }
+    if (lo > hi) return;
     const Control = L.Control.extend({
       options: {position: "bottomleft"},
       onAdd: function () {
@@ -461,11 +598,12 @@
 
         function apply() {
           FP.unfan();
-          const cur = +range.value, w = +win.value;
+          const cur = +range.value, w = +win.value, day = state.day;
           for (let i = 0; i < state.n; i++) {
-            const d = state.day[i];
-            state.setVisible(i, d === null || (d <= cur && (w === 0 || d > cur - w)));
+            const d = day[i];
+            state.setVisible(i, d === MISSING_INT || (d <= cur && (w === 0 || d > cur - w)));
           }
+          state.refresh();
           label.textContent = isoDay(cur);
           count.textContent = state.visibleCount() + " / " + state.n;
         }

@@ -21,96 +21,87 @@ import pandas as pd
 from .. import settings
 from ..geodesy import GEOD, geodesic_circle
 from ..zones.schema import STATE_NAMES
+from .columns import coordinates, numbers, text, text_column
 from .elements import Snippet
-from .escape import clip, script_json
+from .escape import script_json
 from .style import CERTAINTY_COLORS, INCIDENT_SHAPES, SHAPE_POINTS
 
 __all__ = ["incident_layer", "incident_table"]
-
-
-def _text(values: Sequence[object]) -> list[str]:
-    """Cells as page text: "" for None and NaN, long text cut (:func:`.escape.clip`)."""
-    return [
-        "" if v is None or (isinstance(v, float) and np.isnan(v)) else clip(str(v)) for v in values
-    ]
-
-
-def _column(values: Sequence[object]) -> dict[str, list]:
-    """Encode a text column: plain values, or codes into labels when values repeat."""
-    text = _text(values)
-    labels, codes = np.unique(np.asarray(text, dtype=object), return_inverse=True)
-    if len(labels) * 2 <= len(text):
-        return {"c": codes.astype(int).tolist(), "l": labels.tolist()}
-    return {"v": text}
 
 
 def _get(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index)
 
 
-def _nm_km(series: pd.Series) -> list[str]:
-    """Distances given in nautical miles, as "12.3 nm (22.8 km)"."""
-    nm = pd.to_numeric(series, errors="coerce")
-    return ["" if pd.isna(v) else f"{v:.1f} nm ({v * settings.NM_M / 1000:.1f} km)"
-            for v in nm]  # fmt: skip
+def _numeric(frame: pd.DataFrame, name: str) -> pd.Series:
+    return pd.to_numeric(_get(frame, name), errors="coerce")
 
 
-def _fields(pts: gpd.GeoDataFrame, dates: pd.Series) -> list[tuple[str, list[str] | None]]:
-    """Popup rows: (label, one text per incident); ``dates`` parsed from ``date``.
+def _fields(pts: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Popup rows, in order: each a label and how its text is found for an incident.
 
-    ``None``: the browser computes the row (the position, from the coordinates).
+    ``{"computed": name}``: the browser builds the text (the position from the
+    coordinates, the date from the day, the uncertainty from ``uncertainty_m``);
+    ``{"number": ..., "unit": "nm"}``: a distance in nautical miles, shown as
+    "12.3 nm (22.8 km)" (followed by ``suffix``, a text column, when given); else a
+    text column (:func:`.columns.text_column`). Rows empty for every incident are
+    left out.
     """
     zone = [
         z or k.replace("_", " ")
-        for z, k in zip(_text(_get(pts, "zone_name")), _text(_get(pts, "zone_kind")), strict=True)
-    ]
-    coast = [
-        f"{d}, {STATE_NAMES.get(s, s)}" if d and s else d
-        for d, s in zip(
-            _nm_km(_get(pts, "distance_to_coast_nm")),
-            _text(_get(pts, "nearest_coast_state")),
-            strict=True,
-        )
+        for z, k in zip(text(_get(pts, "zone_name")), text(_get(pts, "zone_kind")), strict=True)
     ]
     certainty = [
         f"{c} ({s})" if s else c
         for c, s in zip(
-            _text(_get(pts, "certainty")), _text(_get(pts, "claimant_shares")), strict=True
+            text(_get(pts, "certainty")), text(_get(pts, "claimant_shares")), strict=True
         )
     ]
-    unc_km = pd.to_numeric(_get(pts, "uncertainty_km"), errors="coerce")
-    uncertainty = [
-        "" if pd.isna(u) or u <= 0 else f"± {u:.1f} km ({u * 1000 / settings.NM_M:.1f} nm)"
-        for u in unc_km
-    ]
-    said = _text(_get(pts, "statement_eez"))
-    check = _text(_get(pts, "statement_check"))
+    said = text(_get(pts, "statement_eez"))
     statement = [
         (f"{s} the EEZ" + (f" ({c})" if c else "")) if s else ""
-        for s, c in zip(said, check, strict=True)
+        for s, c in zip(said, text(_get(pts, "statement_check")), strict=True)
     ]
-    held = [STATE_NAMES.get(s, s) for s in _text(_get(pts, "sovereign"))]
-    return [
-        ("Date", ["" if pd.isna(d) else d.strftime("%Y-%m-%d") for d in dates]),
-        ("Kind", _text(_get(pts, "kind"))),
-        ("Missile type", _text(_get(pts, "missile_type"))),
-        ("Vessel type", _text(_get(pts, "vessel_type"))),
-        ("Position", None),  # computed in the browser from lat/lon (decimal and DMS)
-        ("Reported as", _text(_get(pts, "position_text"))),
-        ("Uncertainty", uncertainty),
-        ("Zone", zone),
-        ("Zone kind", [k.replace("_", " ") for k in _text(_get(pts, "zone_kind"))]),
-        ("Held by", held),
-        ("Claimants", _text(_get(pts, "claimants"))),
-        ("Seabed claimed by", _text(_get(pts, "shelf_claimants"))),
-        ("Regimes", _text(_get(pts, "regimes"))),
-        ("Distance to coast", coast),
-        ("Distance to zone edge", _nm_km(_get(pts, "distance_to_boundary_nm"))),
-        ("Certainty", certainty),
-        ("Statement", statement),
-        ("Quote", _text(_get(pts, "source_quote"))),
-        ("Launched from", _text(_get(pts, "origin_text"))),
+    held = [STATE_NAMES.get(s, s) for s in text(_get(pts, "sovereign"))]
+    coast_state = [
+        f", {STATE_NAMES.get(s, s)}" if s else "" for s in text(_get(pts, "nearest_coast_state"))
     ]
+    rows: list[tuple[str, dict[str, Any]]] = [
+        ("Date", {"computed": "date"}),
+        ("Kind", text_column(_get(pts, "kind"))),
+        ("Missile type", text_column(_get(pts, "missile_type"))),
+        ("Vessel type", text_column(_get(pts, "vessel_type"))),
+        ("Position", {"computed": "position"}),  # decimal and DMS, from lat/lon
+        ("Reported as", text_column(_get(pts, "position_text"))),
+        ("Uncertainty", {"computed": "uncertainty"}),
+        ("Zone", text_column(zone)),
+        ("Zone kind", text_column([k.replace("_", " ") for k in text(_get(pts, "zone_kind"))])),
+        ("Held by", text_column(held)),
+        ("Claimants", text_column(_get(pts, "claimants"))),
+        ("Seabed claimed by", text_column(_get(pts, "shelf_claimants"))),
+        ("Regimes", text_column(_get(pts, "regimes"))),
+        ("Distance to coast", _distance(_numeric(pts, "distance_to_coast_nm"), coast_state)),
+        ("Distance to zone edge", _distance(_numeric(pts, "distance_to_boundary_nm"))),
+        ("Certainty", text_column(certainty)),
+        ("Statement", text_column(statement)),
+        ("Quote", text_column(_get(pts, "source_quote"))),
+        ("Launched from", text_column(_get(pts, "origin_text"))),
+    ]
+    return [{"label": label} | spec for label, spec in rows if not _empty(spec)]
+
+
+def _distance(nm: pd.Series, suffix: list[str] | None = None) -> dict[str, Any]:
+    if not nm.notna().any():
+        return {"k": ""}
+    spec: dict[str, Any] = {"number": numbers(nm), "unit": "nm"}
+    if suffix is not None and any(suffix):
+        spec["suffix"] = text_column(suffix)
+    return spec
+
+
+def _empty(spec: dict[str, Any]) -> bool:
+    """Tell whether ``spec`` is a text column that is "" for every incident."""
+    return spec.get("k") == ""
 
 
 def _unwrap(lon: np.ndarray, near: float) -> np.ndarray:
@@ -148,7 +139,7 @@ def _rings(pts: gpd.GeoDataFrame, radii_km: Sequence[float]) -> list[dict[str, A
         {
             "lat": pd.to_numeric(pts["origin_lat"], errors="coerce").round(3),
             "lon": pd.to_numeric(pts["origin_lon"], errors="coerce").round(3),
-            "name": _text(_get(pts, "origin_text")),
+            "name": text(_get(pts, "origin_text")),
         }
     ).dropna(subset=["lat", "lon"])
     out = []
@@ -194,25 +185,23 @@ def incident_table(
     # ISO 8601 only: text such as 07/12/2023 is ambiguous (the loader reads those).
     dates = pd.to_datetime(_get(pts, "date"), errors="coerce", utc=True, format="ISO8601")
     day = (dates - pd.Timestamp("1970-01-01", tz="UTC")).dt.days
-    unc_km = pd.to_numeric(_get(pts, "uncertainty_km"), errors="coerce").fillna(0.0)
-    kinds = [k or "other" for k in _text(_get(pts, "kind"))]
+    unc_m = (_numeric(pts, "uncertainty_km").fillna(0.0).clip(lower=0.0) * 1000.0).round()
+    kinds = [k or "other" for k in text(_get(pts, "kind"))]
     if show_uncertainty is None:
         show_uncertainty = len(pts) <= settings.MAP_UNCERTAINTY_MAX
     table: dict[str, Any] = {
-        "lat": pts.geometry.y.round(digits).tolist(),
-        "lon": pts.geometry.x.round(digits).tolist(),
-        "kind": _column(kinds),
-        "zone_kind": _column(_get(pts, "zone_kind").tolist()),
-        "day": [None if pd.isna(d) else int(d) for d in day],
-        "uncertainty_m": (unc_km * 1000.0).round(0).astype(int).tolist(),
-        "title": _column(_get(pts, "title").tolist()),
-        "description": _column(_get(pts, "description").tolist()),
-        "source": _column(_get(pts, "source").tolist()),
-        "fields": [
-            {"label": label} | (_column(values) if values is not None else {"computed": "position"})
-            for label, values in _fields(pts, dates)
-        ],
-        "color_key": _column(_get(pts, "certainty").tolist()),
+        "n": len(pts),
+        "lat": coordinates(pts.geometry.y.to_numpy(), decimals=digits),
+        "lon": coordinates(pts.geometry.x.to_numpy(), decimals=digits),
+        "kind": text_column(kinds),
+        "zone_kind": text_column(_get(pts, "zone_kind")),
+        "day": numbers(day, integer=True) if day.notna().any() else None,
+        "uncertainty_m": numbers(unc_m, integer=True) if (unc_m > 0).any() else None,
+        "title": text_column(_get(pts, "title")),
+        "description": text_column(_get(pts, "description")),
+        "source": text_column(_get(pts, "source")),
+        "fields": _fields(pts),
+        "color_key": text_column(_get(pts, "certainty")),
         "colors": CERTAINTY_COLORS,
         "shapes": {k: INCIDENT_SHAPES.get(k, INCIDENT_SHAPES["other"]) for k in set(kinds)}
         | {"other": INCIDENT_SHAPES["other"]},
@@ -220,11 +209,10 @@ def incident_table(
         "layer_names": {k: f"Incidents: {k}" for k in set(kinds)},
         "show_uncertainty": bool(show_uncertainty),
         "timeline": bool(timeline),
+        "density_min": int(settings.MAP_DENSITY_MIN),
         "trajectories": _trajectories(pts),
         "rings": _rings(pts, range_rings_km),
     }
-    if not table["day"] or all(d is None for d in table["day"]):
-        table["day"] = None
     return table
 
 

@@ -64,6 +64,7 @@ def legend(
     trajectories: bool = False,
     rings: bool = False,
     uncertainty: bool = False,
+    density: int | None = None,
     lines: list[str] = (),  # type: ignore[assignment]
 ) -> Snippet:
     """Return the legend element for a map.
@@ -80,6 +81,9 @@ def legend(
         Claimant sets drawn hatched.
     disputed_land, trajectories, rings, uncertainty : bool
         Whether those symbols are on the map.
+    density : int, optional
+        When the map draws incident density: the number of incidents in view above
+        which it does (:data:`geo.settings.MAP_DENSITY_MIN`).
     lines : list of str
         Kinds of boundary line drawn (one line style each).
     """
@@ -106,24 +110,14 @@ def legend(
         parts.append("<b>Lines</b>")
         for k in lines:
             parts.append(_row(_line_swatch(line_style(k)), LINE_LABELS.get(k, k.replace("_", " "))))
-    if incident_kinds:
-        parts.append("<b>Incidents</b>")
-        for k in incident_kinds:
-            parts.append(_row(_shape(INCIDENT_SHAPES.get(k, INCIDENT_SHAPES["other"])), k))
-        for k in certainties:
-            dot = f'<span style="{_BOX}border-radius:50%;background:{CERTAINTY_COLORS[k]}">'
-            parts.append(_row(dot + "</span>", CERTAINTY_LABELS[k]))
-    if uncertainty:
-        parts.append(_row(f'<span style="{_BOX}border:1px solid #444;border-radius:50%"></span>',
-                          "uncertainty (geodesic circle)"))  # fmt: skip
-    if trajectories:
-        parts.append(_row('<span style="display:inline-block;width:16px;margin-right:4px;'
-                          'border-top:2px dashed #444;vertical-align:3px"></span>',
-                          "trajectory, launch site to impact (geodesic)"))  # fmt: skip
-    if rings:
-        parts.append(_row('<span style="display:inline-block;width:16px;margin-right:4px;'
-                          'border-top:1px dotted #555;vertical-align:3px"></span>',
-                          "range ring around a launch site"))  # fmt: skip
+    parts += _incident_rows(
+        incident_kinds,
+        certainties,
+        density=density,
+        uncertainty=uncertainty,
+        trajectories=trajectories,
+        rings=rings,
+    )
     body = (
         '<details id="fp-legend" style="position:absolute;bottom:28px;right:10px;'
         "z-index:1000;background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;"
@@ -133,3 +127,46 @@ def legend(
         + "</details>"
     )
     return Snippet(body, section="html")
+
+
+def _incident_rows(
+    kinds: list[str],
+    certainties: list[str],
+    *,
+    density: int | None,
+    uncertainty: bool,
+    trajectories: bool,
+    rings: bool,
+) -> list[str]:
+    """Return the legend rows of what the incident layers draw."""
+    rows: list[str] = []
+    if kinds:
+        rows.append("<b>Incidents</b>")
+        for k in kinds:
+            rows.append(_row(_shape(INCIDENT_SHAPES.get(k, INCIDENT_SHAPES["other"])), k))
+        for k in certainties:
+            dot = f'<span style="{_BOX}border-radius:50%;background:{CERTAINTY_COLORS[k]}">'
+            rows.append(_row(dot + "</span>", CERTAINTY_LABELS[k]))
+    if density is not None and kinds:
+        hexagon = (
+            '<svg width="12" height="12" viewBox="0 0 24 24" style="margin-right:4px;'
+            'vertical-align:-1px"><polygon points="12,1 22,6.5 22,17.5 12,23 2,17.5 2,6.5" '
+            'fill="#444" opacity=".8"/></svg>'
+        )
+        text = (
+            f"incidents in a hexagon, with their count, coloured as most of them "
+            f"(over {density:,} in view; zoom in for markers)"
+        )
+        rows.append(_row(hexagon, text))
+    if uncertainty:
+        rows.append(_row(f'<span style="{_BOX}border:1px solid #444;border-radius:50%"></span>',
+                         "uncertainty (geodesic circle)"))  # fmt: skip
+    if trajectories:
+        rows.append(_row('<span style="display:inline-block;width:16px;margin-right:4px;'
+                         'border-top:2px dashed #444;vertical-align:3px"></span>',
+                         "trajectory, launch site to impact (geodesic)"))  # fmt: skip
+    if rings:
+        rows.append(_row('<span style="display:inline-block;width:16px;margin-right:4px;'
+                         'border-top:1px dotted #555;vertical-align:3px"></span>',
+                         "range ring around a launch site"))  # fmt: skip
+    return rows

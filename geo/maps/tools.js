@@ -271,32 +271,34 @@
     return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
 
-  /* The incidents drawn now and inside the view: their indexes. */
+  /* The incidents shown now (timeline) and inside the view: their indexes. */
   FP.incidentsInView = function (map) {
-    const inc = FP.incidents, out = [];
+    const inc = FP.incidents, t = FP.table, out = [];
     if (!inc) return out;
-    const bounds = map.getBounds();
+    const b = map.getBounds(), s = b.getSouth(), n = b.getNorth(), w = b.getWest(), e = b.getEast();
     for (let i = 0; i < inc.n; i++) {
-      if (inc.visible[i] && bounds.contains(FP.homeOf(i))) out.push(i);
+      const la = t.lat[i], lo = t.lon[i];
+      if (inc.visible[i] && la >= s && la <= n && lo >= w && lo <= e) out.push(i);
     }
     return out;
   };
 
+  // Every field but the position (the rows carry lat and lon) is exported as shown.
   FP.exportRows = function (map, format) {
     const t = FP.table, rows = FP.incidentsInView(map);
-    const kept = t.fields.filter(function (f) { return !f.computed; });
+    const kept = t.fields.filter(function (f) { return f.computed !== "position"; });
     const labels = kept.map(function (f) { return f.label; });
+    function values(i) { return kept.map(function (f) { return FP.fieldText(t, f, i); }); }
     if (format === "geojson") {
       return JSON.stringify({type: "FeatureCollection", features: rows.map(function (i) {
-        const ll = FP.homeOf(i), props = {title: t.title[i]};
-        t.fields.forEach(function (f) { if (!f.computed) props[f.label] = f.values[i]; });
-        return {type: "Feature", geometry: {type: "Point", coordinates: [ll.lng, ll.lat]}, properties: props};
+        const props = {title: t.title[i]}, v = values(i);
+        labels.forEach(function (label, k) { props[label] = v[k]; });
+        return {type: "Feature", geometry: {type: "Point", coordinates: [t.lon[i], t.lat[i]]}, properties: props};
       })});
     }
     const lines = [["title", "lat", "lon"].concat(labels).map(cell).join(",")];
     rows.forEach(function (i) {
-      const ll = FP.homeOf(i);
-      lines.push([t.title[i], ll.lat, ll.lng].concat(kept.map(function (f) { return f.values[i]; })).map(cell).join(","));
+      lines.push([t.title[i], t.lat[i], t.lon[i]].concat(values(i)).map(cell).join(","));
     });
     return lines.join("\r\n") + "\r\n";
   };
