@@ -2,7 +2,9 @@
 
 Run with ``make screenshots`` (needs Debian's chromium, which ``make test`` installs).
 Writes ``docs/northeast-asia.png`` (the first view), ``docs/map-senkaku.png`` and
-``docs/map-sea-of-japan.png`` (views given as the map's ``#zoom/lat/lon`` address).
+``docs/map-sea-of-japan.png`` (views given as the map's ``#zoom/lat/lon`` address),
+and ``docs/map-density.png``: 100,000 synthetic incidents (those of the map
+benchmark, random in the coverage), drawn as density hexagons at the first view.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # benchmarks/, run as a script
 
 from playwright.sync_api import sync_playwright
 
@@ -24,21 +28,31 @@ VIEWS = {
 }
 
 
+def _shoot(page, page_file: Path, views: dict[str, str]) -> None:
+    for name, view in views.items():
+        page.goto(page_file.resolve().as_uri() + view)
+        page.wait_for_function("() => window.Flashpoints && Flashpoints.toolsReady")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(DOCS / name))
+        print(DOCS / name)
+
+
 def main() -> int:
-    """Draw the map once, then save one screenshot per view."""
-    incidents = geo.classify(geo.load_incidents(data_path("incidents", "incidents.csv")))
+    """Draw the maps once, then save one screenshot per view."""
+    from benchmarks.map_bench import incidents as synthetic
+
+    bundled = geo.classify(geo.load_incidents(data_path("incidents", "incidents.csv")))
     with tempfile.TemporaryDirectory() as tmp:
-        page_file = Path(tmp) / "map.html"
-        geo.save_map(geo.incident_map(incidents, tiles=None), page_file, offline=True)
+        page_file, crowd_file = Path(tmp) / "map.html", Path(tmp) / "crowd.html"
+        geo.save_map(geo.incident_map(bundled, tiles=None), page_file, offline=True)
+        crowd = geo.incident_map(synthetic(100_000), tiles=None,
+                                 title="Flashpoints: 100,000 synthetic incidents")  # fmt: skip
+        geo.save_map(crowd, crowd_file, offline=True)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1200, "height": 760})
-            for name, view in VIEWS.items():
-                page.goto(page_file.resolve().as_uri() + view)
-                page.wait_for_function("() => window.Flashpoints && Flashpoints.toolsReady")
-                page.wait_for_timeout(500)
-                page.screenshot(path=str(DOCS / name))
-                print(DOCS / name)
+            _shoot(page, page_file, VIEWS)
+            _shoot(page, crowd_file, {"map-density.png": "#5/37.0/136.0"})
             browser.close()
     return 0
 

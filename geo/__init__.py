@@ -8,6 +8,7 @@ The public API:
   and passed as ``prepared=`` to :func:`classify` and the queries;
 * :func:`load_incidents`: incident files, validated, with a rejects table;
 * :func:`locate`: position text (coordinates or "200 km west of X") to a point;
+  :func:`gazetteer` lists (and extends) the landmarks it measures from;
 * :func:`classify`: zone, claimants and distance to the coast for each incident;
 * :func:`incident_map`, :func:`zones_map`: interactive folium maps;
   :func:`save_map` writes one (``offline=True``: self-contained).
@@ -20,6 +21,7 @@ import logging
 from . import datasets
 from .classify import classify
 from .errors import DataSourceError, FlashpointsError, InputError, ValidationError
+from .gazetteer import gazetteer
 from .incidents import load_incidents, rejects
 from .lines import boundary_lines
 from .locate import Location, locate
@@ -40,6 +42,7 @@ __all__ = [
     "build_zones",
     "classify",
     "datasets",
+    "gazetteer",
     "incident_map",
     "load_incidents",
     "load_zones",

@@ -21,10 +21,18 @@ The columns it adds:
 * ``nearest_coast_state``: whose coast that is;
 * ``distance_to_boundary_nm``: geodesic distance to the edge of the zone the
   point is in (on the high seas: to the nearest zone);
-* ``certainty``: ``borderline`` when the incident's ``uncertainty_km`` reaches
-  that edge, else ``certain``;
-* ``claimant_shares``: for borderline incidents, the share of the uncertainty
-  disc in each claimant set, e.g. ``"JPN 0.71; RUS 0.29"``;
+* ``certainty``: about *whose* waters: ``borderline`` when the incident's
+  uncertainty disc (``uncertainty_km``) reaches waters with other claimants than
+  the point's (or the high seas, or land of another state), else ``certain``. A
+  disc that stays in Japan's waters is ``certain`` even when it crosses from
+  Japan's EEZ into its territorial sea. A point exactly on an edge with no
+  uncertainty is ``borderline``;
+* ``reaches_other_kind``: the disc reaches another zone kind (an EEZ point whose
+  disc reaches a territorial sea, the high seas or land), so the zone *kind* is
+  not certain even when the claimants are;
+* ``claimant_shares``: where the disc reaches the zone's edge, the share of it
+  in each claimant set, e.g. ``"JPN 0.71; RUS 0.29"`` (``"JPN 1.00"``: it
+  reaches only waters Japan claims alone, so the claimants are certain);
 * ``shelf_claimants``: every state claiming the seabed at the point: the
   claimants of its territorial sea, contiguous zone or EEZ (the shelf within
   200 nm), plus those of any ``continental_shelf`` zone over it (an extended
@@ -75,6 +83,7 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "nearest_coast_state",
     "distance_to_boundary_nm",
     "certainty",
+    "reaches_other_kind",
     "claimant_shares",
     "shelf_claimants",
     "regimes",
@@ -192,57 +201,89 @@ def _uncertainty_km(incidents: pd.DataFrame) -> np.ndarray:
     return np.nan_to_num(values, nan=0.0)
 
 
-def _certainty(unc_km: np.ndarray, edge_nm: np.ndarray) -> np.ndarray:
-    """``borderline`` where the uncertainty reaches the zone's edge, else ``certain``."""
-    close = unc_km * 1000.0 >= edge_nm * settings.NM_M
-    certainty = np.where(close, "borderline", "certain").astype(object)
-    certainty[np.isnan(edge_nm)] = ""
-    return certainty
+def _reaches_edge(unc_km: np.ndarray, edge_nm: np.ndarray) -> np.ndarray:
+    """Whether each uncertainty disc reaches the edge of its zone (False where unknown)."""
+    with np.errstate(invalid="ignore"):
+        return unc_km * 1000.0 >= edge_nm * settings.NM_M
 
 
 def _area_m2(geom: shapely.Geometry) -> float:
     return abs(float(GEOD.geometry_area_perimeter(geom)[0]))
 
 
-def _shares(prepared: PreparedZones, point: shapely.Point, radius_km: float) -> str:
-    """Share of the uncertainty disc in each claimant set, e.g. "JPN 0.62; RUS 0.38".
+#: Label of the part of a disc in no zone.
+_NOWHERE = "high seas or outside coverage"
+
+
+def _disc_parts(
+    prepared: PreparedZones, point: shapely.Point, radius_km: float
+) -> tuple[dict[tuple[str, str], float], float]:
+    """Area (m²) of the uncertainty disc in each (claimants, kind), and the disc's area.
 
     The disc is cut against the zone index's pieces (at most 256 vertices each),
     not the whole zones: a region-wide land multipolygon would make every
     intersection slow. Areas are geodesic (pyproj's ``Geod``). Discs that run
-    past 180° are split, so both sides meet the zones there.
+    past 180° are split, so both sides meet the zones there. What lies in no zone
+    (high seas, or outside the coverage) is ``("", "high_seas")``.
     """
     disc = split_antimeridian(geodesic_circle(point.x, point.y, radius_km * 1000.0, n=64))
     total = _area_m2(disc)
     index, zones = prepared.index, prepared.sea
     hits = index.tree.query(disc, predicate="intersects")
-    found: dict[str, float] = {}
+    found: dict[tuple[str, str], float] = {}
     pieces = shapely.intersection(disc, index.pieces[hits])
     for piece, j in zip(pieces, index.piece_zone[hits], strict=True):
         if piece.is_empty:
             continue
-        label = zones["claimants"].iloc[j] or zones["kind"].iloc[j]
-        if zones["kind"].iloc[j] == "land":
-            label = f"{label} land"
-        found[label] = found.get(label, 0.0) + _area_m2(piece)
+        key = (str(zones["claimants"].iloc[j] or ""), str(zones["kind"].iloc[j]))
+        found[key] = found.get(key, 0.0) + _area_m2(piece)
     rest = max(total - sum(found.values()), 0.0)
     if rest / total > 0.005:
-        found["high seas or outside coverage"] = rest
-    ranked = sorted(found.items(), key=lambda kv: -kv[1])
+        found[("", "high_seas")] = found.get(("", "high_seas"), 0.0) + rest
+    return found, total
+
+
+def _shares_text(parts: dict[tuple[str, str], float], total: float) -> str:
+    """E.g. "JPN 0.62; RUS 0.38; JPN land 0.01": shares by claimant set, land apart."""
+    by_label: dict[str, float] = {}
+    for (claimants, kind), area in parts.items():
+        label = claimants or (_NOWHERE if kind == "high_seas" else kind.replace("_", " "))
+        if kind == "land":
+            label = f"{label} land"
+        by_label[label] = by_label.get(label, 0.0) + area
+    ranked = sorted(by_label.items(), key=lambda kv: -kv[1])
     return "; ".join(f"{k} {v / total:.2f}" for k, v in ranked)
 
 
-def _claimant_shares(
-    prepared: PreparedZones, pts: np.ndarray, certainty: np.ndarray, unc_km: np.ndarray
-) -> np.ndarray:
-    """Shares of the uncertainty disc for borderline rows.
+def _judge(
+    prepared: PreparedZones,
+    pts: np.ndarray,
+    cols: dict[str, np.ndarray],
+    unc_km: np.ndarray,
+    edge_nm: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return ``certainty``, ``reaches_other_kind`` and ``claimant_shares``.
 
-    A point exactly on an edge with no uncertainty is borderline but has no disc.
+    Only discs that reach their zone's edge are cut against the zones. Land counts
+    as its holder's: a disc in Japan's EEZ reaching Japan's coast stays certain.
+    A point on an edge with no uncertainty (no disc) is borderline on both counts.
     """
-    shares = np.full(len(pts), "", dtype=object)
-    for i in np.flatnonzero((certainty == "borderline") & (unc_km > 0)):
-        shares[i] = _shares(prepared, pts[i], float(unc_km[i]))
-    return shares
+    n = len(pts)
+    certainty = np.where(np.isnan(edge_nm), "", "certain").astype(object)
+    other_kind = np.zeros(n, dtype=bool)
+    shares = np.full(n, "", dtype=object)
+    reach = _reaches_edge(unc_km, edge_nm)
+    for i in np.flatnonzero(reach):
+        if not unc_km[i] > 0:
+            certainty[i], other_kind[i] = "borderline", True
+            continue
+        parts, total = _disc_parts(prepared, pts[i], float(unc_km[i]))
+        own = (str(cols["claimants"][i]), str(cols["zone_kind"][i]))
+        if any(c != own[0] for c, _ in parts):
+            certainty[i] = "borderline"
+        other_kind[i] = any(k != own[1] for _, k in parts)
+        shares[i] = _shares_text(parts, total)
+    return certainty, other_kind, shares
 
 
 def _statement_check(
@@ -316,7 +357,7 @@ def _classify_frame(
     coast_nm, coast_state = _coast_distance(prepared, pts, has)
     edge_nm = _edge_distance(prepared, pts, cols["zone_id"], covered)
     unc_km = _uncertainty_km(incidents)
-    certainty = _certainty(unc_km, edge_nm)
+    certainty, other_kind, shares = _judge(prepared, pts, cols, unc_km, edge_nm)
     out = incidents.copy()
     out["zone_kind"] = pd.Series(cols["zone_kind"], index=out.index).replace("", pd.NA)
     out["zone_name"] = cols["zone_name"]
@@ -328,7 +369,8 @@ def _classify_frame(
     out["nearest_coast_state"] = coast_state
     out["distance_to_boundary_nm"] = edge_nm
     out["certainty"] = certainty
-    out["claimant_shares"] = _claimant_shares(prepared, pts, certainty, unc_km)
+    out["reaches_other_kind"] = other_kind
+    out["claimant_shares"] = shares
     out["shelf_claimants"] = _shelf_claimants(prepared, pts, cols)
     out["regimes"] = _regimes(prepared, pts)
     if "statement_eez" in out:

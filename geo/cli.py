@@ -32,30 +32,73 @@ _MAP_SUFFIXES = (".html", ".htm")
 
 def _reading_options(args: argparse.Namespace) -> dict[str, object]:
     """Return the incident-reading options of the command line as load_incidents keywords."""
-    return {name: getattr(args, name) for name in ("dayfirst", "sheet", "encoding", "geometry")}
+    from .gazetteer import gazetteer
+
+    options = {name: getattr(args, name) for name in ("dayfirst", "sheet", "encoding", "geometry")}
+    if getattr(args, "gazetteer", None):
+        options["gazetteer"] = gazetteer(args.gazetteer)
+    if getattr(args, "columns", None):
+        options["columns"] = _column_roles(args.columns)
+    return options
 
 
-def _load_many(files: Sequence[str], *, skip_invalid: bool, **reading: object) -> gpd.GeoDataFrame:
+def _column_roles(text: str) -> dict[str, str]:
+    """Read ``--columns lat=Breite,lon=Länge`` as {role: column name}."""
+    roles: dict[str, str] = {}
+    for part in text.split(","):
+        role, sep, name = part.partition("=")
+        if not sep or not role.strip() or not name.strip():
+            raise InputError(
+                f"--columns: expected ROLE=COLUMN pairs separated by commas "
+                f"(e.g. lat=Breite,lon=Länge), got {part.strip()!r}"
+            )
+        roles[role.strip()] = name.strip()
+    return roles
+
+
+def _load_many(
+    files: Sequence[str], *, skip_invalid: bool, rejects_to: str | None = None, **reading: object
+) -> gpd.GeoDataFrame:
+    """Load every file; stop at the first rejected row unless ``skip_invalid``.
+
+    ``rejects_to``: also write every rejected row of every file there (CSV), even
+    when the command stops.
+    """
     from .datasets import data_path
     from .incidents import load_incidents, rejects
 
     paths = list(files) or [str(data_path("incidents", "incidents.csv"))]
-    frames = []
+    frames, rejected = [], []
     for path in paths:
         gdf = load_incidents(path, errors="report", **reading)  # type: ignore[arg-type]
-        bad = rejects(gdf)
-        if len(bad):
-            first = bad.iloc[0]
-            where = f"{path}, sheet {first['sheet']!r}" if "sheet" in bad.columns else path
-            more = f" ({len(bad) - 1} more rows rejected)" if len(bad) > 1 else ""
-            message = f"{first['column']}: {first['reason']}{more}"
-            if not skip_invalid:
-                raise InputError(message, source=where, row=int(first["row"]))
-            print(f"flashpoints: warning: {where}, row {first['row']}: {message}", file=sys.stderr)
-        gdf = gdf.assign(source_file=path)
-        frames.append(gdf)
+        frames.append(gdf.assign(source_file=path))
+        rejected.append(rejects(gdf).assign(file=path))
+    bad = pd.concat(rejected, ignore_index=True)
+    if rejects_to:
+        _write_rejects(bad, rejects_to, inputs=tuple(paths))
+    if len(bad):
+        first = bad.iloc[0]
+        sheet = first.get("sheet")
+        where = f"{first['file']}" + (f", sheet {sheet!r}" if isinstance(sheet, str) else "")
+        more = f" ({len(bad)} rows rejected in all" + (
+            f", listed in {rejects_to})" if rejects_to else "; --rejects FILE lists them)"
+        )
+        message = f"{first['column']}: {first['reason']}{more}"
+        if not skip_invalid:
+            raise InputError(message, source=where, row=int(first["row"]))
+        print(f"flashpoints: warning: {where}, row {first['row']}: {message}", file=sys.stderr)
     merged = pd.concat(frames, ignore_index=True)
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=frames[0].crs)
+
+
+def _write_rejects(bad: pd.DataFrame, target: str, *, inputs: tuple[str, ...]) -> None:
+    """Write the rejected rows (file, sheet, row, column, reason) as CSV, atomically."""
+    from .io import check_output, neutralise_formulas, write_text
+
+    out = check_output(target, suffixes=(".csv",), inputs=inputs, what="the rejects file")
+    first = ["file", *[c for c in ("sheet", "row", "column", "reason") if c in bad.columns]]
+    table = bad[first + [c for c in bad.columns if c not in first]]
+    write_text(out, neutralise_formulas(table).to_csv(index=False))
 
 
 def _summary(classified: gpd.GeoDataFrame) -> str:
@@ -78,7 +121,7 @@ def _map_tiles(args: argparse.Namespace) -> list[str] | None:
 def _inputs(args: argparse.Namespace) -> tuple[str, ...]:
     """Every file the command reads: an output must never overwrite one of them."""
     files = list(getattr(args, "files", None) or [])
-    for name in ("zones", "land"):
+    for name in ("zones", "land", "gazetteer"):
         if getattr(args, name, None):
             files.append(getattr(args, name))
     return tuple(files)
@@ -103,7 +146,12 @@ def _cmd_map(args: argparse.Namespace) -> int:
 
     _check_output(args, _MAP_SUFFIXES, "an HTML map")
     zones = _load_zones(args)
-    incidents = _load_many(args.files, skip_invalid=args.skip_invalid, **_reading_options(args))
+    incidents = _load_many(
+        args.files,
+        skip_invalid=args.skip_invalid,
+        rejects_to=args.rejects,
+        **_reading_options(args),
+    )
     classified = classify(incidents, zones, progress=not args.no_progress)
     m = incident_map(
         classified,
@@ -155,7 +203,12 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         return 0
     if args.scheduler:
         raise InputError("--scheduler needs --engine dask")
-    incidents = _load_many(args.files, skip_invalid=args.skip_invalid, **_reading_options(args))
+    incidents = _load_many(
+        args.files,
+        skip_invalid=args.skip_invalid,
+        rejects_to=args.rejects,
+        **_reading_options(args),
+    )
     classified = classify(incidents, prepared=prepared, progress=not args.no_progress)
     write_frame(classified, args.output, raw=args.raw, inputs=_inputs(args))
     print(_summary(classified))
@@ -342,6 +395,18 @@ def build_parser() -> argparse.ArgumentParser:
             help="place polygon and line incidents at this point, with an uncertainty that "
             "covers the shape (default: reject them)",
         )
+        p.add_argument(
+            "--gazetteer",
+            metavar="FILE",
+            help="CSV of more landmarks (name, lat, lon; optional alt_names, radius_km, "
+            "source) for positions such as '200 km west of X'; its names win",
+        )
+        p.add_argument(
+            "--columns",
+            metavar="ROLE=COLUMN,...",
+            help="which column holds what, e.g. lat=Breite,lon=Länge,position=Ort "
+            "(roles: those of geo.incidents.COLUMN_ALIASES)",
+        )
 
     def incident_inputs(p: argparse.ArgumentParser) -> None:
         p.add_argument("--zones", help="zone file (default: the bundled East Asia set)")
@@ -351,6 +416,11 @@ def build_parser() -> argparse.ArgumentParser:
             "--skip-invalid",
             action="store_true",
             help="load the valid rows and warn about the others instead of stopping",
+        )
+        p.add_argument(
+            "--rejects",
+            metavar="FILE.csv",
+            help="write every rejected row (file, sheet, row, column, reason) to this CSV",
         )
 
     def map_options(p: argparse.ArgumentParser) -> None:

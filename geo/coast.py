@@ -95,10 +95,37 @@ def _lines(geoms: np.ndarray, owners: np.ndarray, rings: str) -> tuple[np.ndarra
         ring_geoms, ring_idx = shapely.get_rings(polys, return_index=True)
         lines.append(ring_geoms)
         line_own.append(own[polygonal][ring_idx])
+    elif rings == "coast":
+        coast = _coast_parts(shapely.get_exterior_ring(polys), polys)
+        # one line per piece: a multi-part line would be read as one chain of segments
+        pieces, piece_idx = shapely.get_parts(coast, return_index=True)
+        keep = np.isin(shapely.get_type_id(pieces), (1, 2))
+        lines.append(pieces[keep])
+        line_own.append(own[polygonal][piece_idx[keep]])
     else:
         lines.append(shapely.get_exterior_ring(polys))
         line_own.append(own[polygonal])
     return np.concatenate(lines), np.concatenate(line_own)
+
+
+def _coast_parts(outer: np.ndarray, polys: np.ndarray) -> np.ndarray:
+    """Return the parts of each outer ring that are coast: not shared with another polygon.
+
+    Where two land polygons touch (a land border, or the edge between a state's
+    land and a disputed island group's), the shared edge is inland, not coast:
+    it is dropped by intersecting each ring with the boundary of all the land.
+    """
+    if len(polys) < 2:
+        return outer
+    coast = shapely.boundary(shapely.union_all(polys))
+    tree = shapely.STRtree(polys)
+    touching = np.zeros(len(polys), dtype=bool)
+    pairs = tree.query(polys, predicate="intersects")
+    touching[pairs[0][pairs[0] != pairs[1]]] = True
+    out = outer.copy()
+    if touching.any():
+        out[touching] = shapely.intersection(outer[touching], coast)
+    return out
 
 
 class Coastline:
@@ -110,9 +137,10 @@ class Coastline:
         Land polygons with a ``sovereign`` column (ISO3 of the state holding it).
     segment_m : float, default 2000.0
         Longest segment of the coastline.
-    rings : {"exterior", "all"}, default "exterior"
-        Measure to the outer rings only (coasts: holes are lakes), or to holes too
-        (the edge of an area).
+    rings : {"exterior", "coast", "all"}, default "exterior"
+        Measure to the outer rings only (holes are lakes), to the parts of them
+        that are coast (``"coast"``: edges where two land polygons touch, such as
+        land borders, are left out), or to holes too (the edge of an area).
 
     Examples
     --------

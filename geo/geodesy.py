@@ -26,6 +26,7 @@ __all__ = [
     "GEOD",
     "aeqd_transformers",
     "buffer_lines_m",
+    "circle_intersections",
     "destination",
     "geodesic_circle",
     "m_to_nm",
@@ -91,6 +92,79 @@ def destination(
     )
     lon2, lat2, _ = GEOD.fwd(a, b, c, d)
     return np.asarray(lon2), np.asarray(lat2)
+
+
+def circle_intersections(
+    first: tuple[float, float, float], second: tuple[float, float, float], *, tol_m: float = 0.01
+) -> list[tuple[float, float]]:
+    """Return the points at given geodesic distances from two centres.
+
+    Parameters
+    ----------
+    first, second : tuple of float
+        ``(lon, lat, radius_m)`` of each geodesic circle.
+    tol_m : float, default 0.01
+        How close (metres) each point's distances must come to the radii.
+
+    Returns
+    -------
+    list of (lon, lat)
+        Zero, one or two points. A first guess from spherical trigonometry is
+        refined by Newton's method on the ellipsoid (distances from ``GEOD.inv``).
+        Circles that do not meet give none; touching circles, one.
+
+    Examples
+    --------
+    >>> pts = circle_intersections((0.0, 0.0, 100_000.0), (1.0, 0.0, 100_000.0))
+    >>> [(round(x, 4), round(y, 4)) for x, y in sorted(pts)]
+    [(0.5, -0.7513), (0.5, 0.7513)]
+    """
+    (lon1, lat1, r1), (lon2, lat2, r2) = first, second
+    az12, _, d = GEOD.inv(lon1, lat1, lon2, lat2)
+    if d == 0 or r1 + r2 < d or abs(r1 - r2) > d:
+        return []
+    radius = 6_371_008.8  # mean Earth radius: the spherical first guess only
+    a, b, c = r1 / radius, r2 / radius, d / radius
+    cos_angle = (np.cos(b) - np.cos(a) * np.cos(c)) / (np.sin(a) * np.sin(c))
+    angle = float(np.degrees(np.arccos(np.clip(cos_angle, -1.0, 1.0))))
+    out: list[tuple[float, float]] = []
+    for side in (1.0, -1.0) if angle > 1e-9 else (1.0,):
+        lon, lat = (float(v) for v in destination(lon1, lat1, az12 + side * angle, r1))
+        found = _refine(lon, lat, first, second, tol_m=tol_m)
+        if found is not None and all(GEOD.inv(found[0], found[1], x, y)[2] > 1.0 for x, y in out):
+            out.append(found)
+    return out
+
+
+def _refine(
+    lon: float,
+    lat: float,
+    first: tuple[float, float, float],
+    second: tuple[float, float, float],
+    *,
+    tol_m: float,
+) -> tuple[float, float] | None:
+    """Newton's method for the point at distances r1, r2 from two centres, near (lon, lat)."""
+
+    def residual(x: float, y: float) -> np.ndarray:
+        _, _, d1 = GEOD.inv(first[0], first[1], x, y)
+        _, _, d2 = GEOD.inv(second[0], second[1], x, y)
+        return np.array([d1 - first[2], d2 - second[2]])
+
+    step = 1e-5  # degrees, for the finite-difference Jacobian
+    for _ in range(20):
+        f = residual(lon, lat)
+        if np.abs(f).max() <= tol_m:
+            return lon, lat
+        jac = np.column_stack([
+            (residual(lon + step, lat) - f) / step,
+            (residual(lon, lat + step) - f) / step,
+        ])  # fmt: skip
+        if abs(np.linalg.det(jac)) < 1e-12:
+            return None
+        dx, dy = np.linalg.solve(jac, -f)
+        lon, lat = lon + float(dx), float(np.clip(lat + dy, -90.0, 90.0))
+    return (lon, lat) if np.abs(residual(lon, lat)).max() <= tol_m else None
 
 
 def geodesic_circle(lon: float, lat: float, radius_m: float, *, n: int = 128) -> shapely.Polygon:

@@ -52,7 +52,7 @@ from .uncertainty import (
     shape_uncertainty_km,
 )
 
-__all__ = ["COLUMN_ALIASES", "load_incidents", "rejects"]
+__all__ = ["COLUMN_ALIASES", "KIND_WORDS", "load_incidents", "normal_kinds", "rejects"]
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +70,29 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "uncertainty_km": ("uncertainty_km", "uncertainty", "error_km"),
     "origin": ("origin", "origin_text", "launch_site"),
     "bearing": ("bearing", "bearing_deg", "azimuth", "azimuth_deg"),
-    "distance_km": ("distance_km", "range_km"),
+    "distance_km": ("distance_km", "range_km", "distance"),  # "distance": kilometres
     "distance_nm": ("distance_nm", "range_nm"),
 }
 
 _TEXT_ROLES = ("kind", "title", "description", "source")
+
+#: The incident kinds maps and queries know, each with the words that mean it (case,
+#: spaces, hyphens and a plural "s" are ignored). Other kinds are kept as written
+#: (and drawn with the "other" shape), with a warning naming them.
+KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "missile": ("missile", "ballistic missile", "cruise missile", "icbm", "irbm", "mrbm",
+                "srbm", "slbm", "rocket", "satellite launch"),
+    "buoy": ("buoy", "beacon"),
+    "vessel": ("vessel", "ship", "boat", "coast guard ship", "coast guard vessel", "warship",
+               "patrol vessel", "patrol ship", "fishing vessel", "fishing boat", "survey ship",
+               "research vessel", "submarine"),
+    "aircraft": ("aircraft", "airplane", "plane", "helicopter", "drone", "uav", "jet",
+                 "fighter", "bomber"),
+    "other": ("other",),
+}  # fmt: skip
+_KIND_OF_WORD = {
+    re.sub(r"[\s_-]+", " ", w): kind for kind, words in KIND_WORDS.items() for w in words
+}
 #: Roles where two matching columns are an error, not a first-come choice.
 _COORDINATE_ROLES = {"lat": "latitude", "lon": "longitude"}
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -264,6 +282,38 @@ def _geometry_4326(frame: pd.DataFrame) -> gpd.GeoSeries | None:
 
 
 # --------------------------------------------------------------------------- cells
+
+
+def _kind_word(text: str) -> str:
+    """Return the lookup form of a kind: lower case, single spaces, no final "s"."""
+    t = re.sub(r"[\s_-]+", " ", str(text).casefold()).strip()
+    return t if t in _KIND_OF_WORD or not t.endswith("s") else t[:-1]
+
+
+def normal_kinds(kinds: pd.Series, *, source: str = "") -> pd.Series:
+    """Return the kinds in the documented set (:data:`KIND_WORDS`), others as written.
+
+    "Missile", "ICBM" and "ballistic missiles" become ``missile``; "ship" and
+    "Coast Guard vessel" ``vessel``. Each change and each unknown kind is logged once.
+
+    Examples
+    --------
+    >>> normal_kinds(pd.Series(["Missile", "ship", "ICBM", "buoy", "kayak", ""])).tolist()
+    ['missile', 'vessel', 'missile', 'buoy', 'kayak', '']
+    """
+    values = kinds.fillna("").astype(str)
+    out = values.copy()
+    for text in pd.unique(values):
+        if not text.strip():
+            continue
+        kind = _KIND_OF_WORD.get(_kind_word(text))
+        if kind is None:
+            log.warning("%skind %r is not one of %s: kept as written (drawn as 'other')",
+                        f"{source}: " if source else "", text, ", ".join(KIND_WORDS))  # fmt: skip
+        elif kind != text:
+            out[values == text] = kind
+            log.info("%skind %r read as %r", f"{source}: " if source else "", text, kind)
+    return out
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -816,6 +866,8 @@ def _core_columns(
     for role in (*_TEXT_ROLES, "position"):
         name = "position_text" if role == "position" else role
         data[name] = take(_text(frame[cols[role]])) if role in cols else ""
+    if "kind" in cols:
+        data["kind"] = normal_kinds(data["kind"])
     data["uncertainty_km"] = placement.uncertainty_km[pick]
     if "origin" in cols:
         data.update(_origin_columns(rows, pick))

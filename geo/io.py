@@ -49,6 +49,7 @@ __all__ = [
     "download",
     "neutralise_formulas",
     "read_vector",
+    "text_ready",
     "vector_fields",
     "write_frame",
     "write_text",
@@ -146,7 +147,20 @@ def read_vector(
 
 
 #: File endings :func:`write_frame` understands.
-OUTPUT_FORMATS: tuple[str, ...] = (".csv", ".geojson", ".gpkg", ".parquet")
+OUTPUT_FORMATS: tuple[str, ...] = (".csv", ".geojson", ".gpkg", ".parquet", ".kml", ".xlsx")
+
+#: Decimals kept in text outputs (CSV, GeoJSON, KML, Excel), by column: positions to
+#: 1e-5 degree (about 1 m), distances and uncertainties to 0.1 of their unit.
+_DECIMALS_BY_NAME = {"lat": 5, "lon": 5, "origin_lat": 5, "origin_lon": 5}
+_DECIMALS_BY_ENDING = {"_nm": 1, "_km": 1, "_m": 0, "_deg": 2}
+
+#: Outputs read as text: rounded and dated by :func:`text_ready`.
+_TEXT_FORMATS = (".csv", ".geojson", ".kml", ".xlsx")
+#: Outputs a spreadsheet opens: formula-like cells are neutralised unless ``raw``.
+_SPREADSHEET_FORMATS = (".csv", ".xlsx")
+
+#: How a date is written for each ``date_precision``.
+_DATE_FORMATS = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
 
 
 @contextlib.contextmanager
@@ -262,6 +276,60 @@ def check_output(
     return path
 
 
+def _decimals(column: str) -> int | None:
+    if column in _DECIMALS_BY_NAME:
+        return _DECIMALS_BY_NAME[column]
+    for ending, decimals in _DECIMALS_BY_ENDING.items():
+        if column.endswith(ending):
+            return decimals
+    return None
+
+
+def _iso_dates(values: pd.Series, precision: pd.Series | None) -> pd.Series:
+    """Dates as ISO 8601 text, only as precise as known ("2011-07-31", "2011-07", "2011")."""
+    out = pd.Series("", index=values.index, dtype=object)
+    ok = values.notna()
+    out[ok] = values[ok].map(lambda t: t.isoformat())
+    if precision is not None:
+        for level, fmt in _DATE_FORMATS.items():
+            rows = ok & (precision == level)
+            out[rows] = values[rows].dt.strftime(fmt)
+    return out
+
+
+def text_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy for text outputs: numbers rounded to their precision, ISO dates.
+
+    Positions keep 5 decimals, ``*_nm``/``*_km`` distances 1 and ``*_m`` none; a
+    datetime column is written as ISO 8601 text, and ``date`` only as precisely as
+    ``date_precision`` says (a date-only value is ``2011-07-31``, not a midnight).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> out = text_ready(pd.DataFrame({"lat": [41.511111111], "distance_to_coast_nm": [12.3456],
+    ...     "date": pd.to_datetime(["2011-07-31"], utc=True), "date_precision": ["day"]}))
+    >>> [str(v) for v in out.iloc[0]]
+    ['41.51111', '12.3', '2011-07-31', 'day']
+    """
+    out = frame.copy()
+    precision = out.get("date_precision")
+    for column in out.columns:
+        values = out[column]
+        if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(values):
+            out[column] = _iso_dates(values, precision if column == "date" else None)
+            continue
+        decimals = _decimals(str(column))
+        if decimals is not None and pd.api.types.is_float_dtype(values):
+            out[column] = values.round(decimals)
+    return out
+
+
+def _excel(frame: gpd.GeoDataFrame, path: Path) -> None:
+    plain = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    plain.to_excel(path, index=False, engine="openpyxl")
+
+
 def _writer(suffix: str, layer: str) -> Callable[[gpd.GeoDataFrame, Path], None]:
     if suffix == ".csv":
 
@@ -272,6 +340,10 @@ def _writer(suffix: str, layer: str) -> Callable[[gpd.GeoDataFrame, Path], None]
         return csv
     if suffix == ".geojson":
         return lambda f, p: f.to_file(p, driver="GeoJSON", engine="pyogrio")
+    if suffix == ".kml":
+        return lambda f, p: f.to_crs(4326).to_file(p, driver="KML", engine="pyogrio")
+    if suffix == ".xlsx":
+        return _excel
     if suffix == ".gpkg":
         return lambda f, p: f.to_file(p, driver="GPKG", layer=layer, engine="pyogrio")
     if suffix == ".parquet":
@@ -291,13 +363,16 @@ def write_frame(
     Parameters
     ----------
     frame : geopandas.GeoDataFrame
-        What to write. Datetime columns are written as ISO 8601 text in CSV.
+        What to write. In text outputs (CSV, GeoJSON, KML, Excel) numbers are
+        rounded to their precision and dates written as ISO 8601 text
+        (:func:`text_ready`); GeoPackage and GeoParquet keep the values as they are.
     target : str or Path
-        ``.csv``, ``.geojson``, ``.gpkg`` or ``.parquet``. It must not be one of
-        ``inputs`` nor the file ``frame`` was read from (``attrs["source"]``).
+        ``.csv``, ``.geojson``, ``.gpkg``, ``.parquet``, ``.kml`` or ``.xlsx``. It
+        must not be one of ``inputs`` nor the file ``frame`` was read from
+        (``attrs["source"]``).
     raw : bool, default False
-        Write CSV text cells as they are. By default cells that a spreadsheet
-        would run as formulas are neutralised (:func:`neutralise_formulas`).
+        Write CSV and Excel text cells as they are. By default cells that a
+        spreadsheet would run as formulas are neutralised (:func:`neutralise_formulas`).
     inputs : tuple of path
         Files the output must not overwrite.
     """
@@ -306,8 +381,11 @@ def write_frame(
     target = check_output(
         target, suffixes=OUTPUT_FORMATS, inputs=(*inputs, *sources), what="the output"
     )
-    writer = _writer(target.suffix.lower(), target.stem)
-    plain = frame.copy() if raw or target.suffix.lower() != ".csv" else neutralise_formulas(frame)
+    suffix = target.suffix.lower()
+    writer = _writer(suffix, target.stem)
+    plain = text_ready(frame) if suffix in _TEXT_FORMATS else frame.copy()
+    if not raw and suffix in _SPREADSHEET_FORMATS:
+        plain = neutralise_formulas(plain)
     plain.attrs = {}  # the rejects table and coverage are not file metadata
     with atomic_path(target) as tmp:
         writer(plain, tmp)

@@ -10,6 +10,11 @@ true position), defined in :mod:`geo.uncertainty`:
 
 * coordinates: half a unit of the last digit given (whole degrees: 0.5 degree,
   about 56 km; minutes: 0.5 minute, about 0.9 km; two decimals: 0.005 degree);
+* two distances from two landmarks ("about 500 km from Sado and 300 km from the
+  Oki islands"): the point at both distances (the crossing of two geodesic
+  circles) that lies at sea in the bundled zone set, with the uncertainty of
+  :func:`geo.uncertainty.two_range_uncertainty_km`; when both crossings are at
+  sea (or neither is known), the text is refused as ambiguous, naming both;
 * relative phrases: the root-sum-square of a distance error (5 % of the distance,
   10 % when hedged with "approximately", "about", "around", "some", "roughly",
   "nearly", "an estimated", "ca." or "~") and a lateral error (distance times the
@@ -37,18 +42,21 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import pandas as pd
+import shapely
 
 from . import settings
 from .coords import excerpt, parse_position
 from .gazetteer import Gazetteer, default_gazetteer
-from .geodesy import destination
+from .geodesy import GEOD, circle_intersections, destination
 from .uncertainty import (
     BEARING_HALF_SECTOR_DEG,
     COMPASS_HALF_SECTOR_DEG,
     MAX_DISTANCE_KM,
     coordinate_uncertainty_km,
     relative_uncertainty_km,
+    two_range_uncertainty_km,
 )
+from .zones.schema import coverage_of
 
 __all__ = ["COMPASS_DEG", "Location", "locate"]
 
@@ -142,9 +150,10 @@ class Location:
     uncertainty_km : float
         Radius of the disc that should contain the true position.
     method : str
-        ``"coordinates"`` or ``"relative"``.
+        ``"coordinates"``, ``"relative"`` or ``"two ranges"``.
     landmark : str
-        Gazetteer name of the landmark (relative phrases only).
+        Gazetteer name of the landmark (relative phrases; for two ranges, both
+        names joined by "; ").
     distance_km, bearing_deg : float
         The offset from the landmark (relative phrases only).
     """
@@ -387,7 +396,7 @@ def _ja_place(sc: _Scanner, d: int) -> str:
 
 def _japanese_at(sc: _Scanner, d: int) -> _Phrase | None:
     """Read "の西、約200~250キロ" at direction token `d`, or None."""
-    k = d + 2 if sc.is_(d + 1, "の") else d + 1
+    k = d + 2 if sc.is_(d + 1, "の", "方") else d + 1
     k = sc.skip_space(k + 1 if sc.is_(k, "、", ",") else k)
     hedged = sc.kind(k) == "jahedge"
     k = k + 1 if hedged else k
@@ -540,6 +549,87 @@ def _relative(phrase: _Phrase, text: str, gazetteer: Gazetteer | None) -> Locati
     )
 
 
+_RANGE_UNIT = r"km|kms|kilometers?|kilometres?|nautical miles?|nmi|nm|miles?|mi"
+_RANGE_HEDGE = r"approximately|approx\.?|about|around|some|roughly|nearly|ca\.|c\.|~"
+_PLACE_CHARS = r"[^,;()\n0-9]"  # no digits: a scan stops at the next number
+#: "about 500 km from Sado and 300 km from the Oki islands", on text whose runs of
+#: spaces are one space. The first place ends before " and " (a fixed-width look-
+#: ahead); places hold no digit, so a scan never runs past the next number and the
+#: search is linear in the text's length.
+_TWO_RANGES = re.compile(
+    rf"(?:(?P<h1>{_RANGE_HEDGE}) ?)?(?P<d1>{_NUM}) ?(?P<u1>{_RANGE_UNIT}) (?:from|of|off) "
+    rf"(?P<p1>(?:(?! and ){_PLACE_CHARS})++) and "
+    rf"(?:(?P<h2>{_RANGE_HEDGE}) ?)?(?P<d2>{_NUM}) ?(?P<u2>{_RANGE_UNIT}) (?:from|of|off) "
+    rf"(?P<p2>{_PLACE_CHARS}++)",
+    re.IGNORECASE,
+)
+
+
+_JA_RANGE_UNIT = r"キロメートル|キロ|km|海里"
+#: "新潟県佐渡島から約500キロメートル、島根県隠岐諸島から約300キロメートル": each place starts
+#: at the text's start or after a separator and ends at its first から; places hold no
+#: separator and no digit, so every character is scanned a bounded number of times.
+_JA_TWO_RANGES = re.compile(
+    rf"(?<![^、,。\s])(?P<p1>(?:(?!から)[^、,。\s0-9])++)から(?P<h1>約|およそ|おおよそ)?+"
+    rf"(?P<d1>{_NUM}) ?(?P<u1>{_JA_RANGE_UNIT})[、,] ?(?P<p2>(?:(?!から)[^、,。\s0-9])++)から"
+    rf"(?P<h2>約|およそ|おおよそ)?+(?P<d2>{_NUM}) ?"
+    rf"(?P<u2>{_JA_RANGE_UNIT})"
+)
+
+
+def _range_km(number: str, unit: str) -> float:
+    u = unit.lower()
+    if u in ("キロメートル", "キロ"):
+        u = "km"
+    per_km = 1.0 if u.startswith("k") else _NM_KM if u.startswith("n") or u == "海里" else _MI_KM
+    return float(number.replace(",", "")) * per_km
+
+
+def _at_sea(lon: float, lat: float) -> bool | None:
+    """Whether the bundled zone set has sea (not land) at a point; None outside it."""
+    from .prepared import prepare
+
+    kinds = set(prepare().zones_at(lon, lat)["kind"])
+    if not kinds:
+        inside = shapely.covers(coverage_of(prepare().zones), shapely.Point(lon, lat))
+        return True if inside else None
+    return "land" not in kinds
+
+
+def _two_ranges(m: re.Match[str], text: str, gazetteer: Gazetteer | None) -> Location:
+    """Resolve "D1 from A and D2 from B": the crossing of two geodesic circles at sea."""
+    gaz = gazetteer if gazetteer is not None else default_gazetteer()
+    legs = []
+    for k in ("1", "2"):
+        mark = _lookup(gaz, m[f"p{k}"])
+        km = _range_km(m[f"d{k}"], m[f"u{k}"])
+        if not 0 < km <= MAX_DISTANCE_KM:
+            raise ValueError(f"distance {km:,.6g} km out of range in {excerpt(text)}")
+        # "about 500 km from A and 300 km from B": the hedge covers both distances
+        legs.append((mark, km, bool(m[f"h{k}"] or m["h1"])))
+    (a, ra, _), (b, rb, _) = legs
+    centres = [(float(mk["lon"]), float(mk["lat"]), km * 1000.0) for mk, km, _ in legs]
+    points = circle_intersections(centres[0], centres[1])
+    if not points:
+        raise ValueError(
+            f"no point is {ra:,.0f} km from {a['name']} and {rb:,.0f} km from {b['name']} "
+            f"in {excerpt(text)}"
+        )
+    sea = [p for p in points if _at_sea(*p)]
+    if len(sea) != 1:
+        shown = " or ".join(f"{lat:.3f}, {lon:.3f}" for lon, lat in points)
+        raise ValueError(f"ambiguous position {excerpt(text)}: {shown} (lat, lon) both fit")
+    lon, lat = sea[0]
+    az_a = GEOD.inv(lon, lat, centres[0][0], centres[0][1])[0]
+    az_b = GEOD.inv(lon, lat, centres[1][0], centres[1][1])[0]
+    crossing = abs(math.degrees(math.asin(math.sin(math.radians(az_a - az_b)))))
+    unc = two_range_uncertainty_km(
+        tuple((km, hedged, float(mk["radius_km"])) for mk, km, hedged in legs),  # type: ignore[arg-type]
+        crossing_deg=crossing,
+    )
+    return Location(lat, lon, unc, "two ranges", f"{a['name']}; {b['name']}")
+
+
 def locate(text: str, *, gazetteer: Gazetteer | None = None) -> Location:
     """Resolve position text (coordinates or a relative phrase) to a point.
 
@@ -581,6 +671,9 @@ def locate(text: str, *, gazetteer: Gazetteer | None = None) -> Location:
     text = text.strip()
     _check_length(text)
     phrase, _ = _read_phrase(text)
-    if phrase is None:
-        return _coordinates(text)
-    return _relative(phrase, text, gazetteer)
+    if phrase is not None:
+        return _relative(phrase, text, gazetteer)
+    two = _TWO_RANGES.search(" ".join(text.split())) or _JA_TWO_RANGES.search(text)
+    if two is not None:
+        return _two_ranges(two, text, gazetteer)
+    return _coordinates(text)

@@ -123,11 +123,11 @@ class PreparedZones:
 
     @property
     def coastline(self) -> Coastline | None:
-        """The coast (outer rings of the land zones) for distances; None without land."""
+        """The coast (outer rings of the land zones less land borders); None without land."""
 
         def build() -> Coastline | None:
             land = self.sea[self.sea["kind"] == "land"]
-            return Coastline(land) if len(land) else None
+            return Coastline(land, rings="coast") if len(land) else None
 
         return self._part(("coastline", ""), build)
 

@@ -10,6 +10,7 @@ the input is never modified.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -21,10 +22,11 @@ import shapely
 from .classify import require_classified
 from .coast import Coastline
 from .errors import InputError
-from .gazetteer import default_gazetteer
+from .gazetteer import default_gazetteer, landmark_key
 from .geodesy import GEOD, m_to_nm
 from .prepared import PreparedZones, prepare
-from .zones.schema import WATER_CLASSES
+from .zones.land import read_features
+from .zones.schema import WATER_CLASSES, resolve_state
 
 __all__ = ["near", "summary", "summary_chart", "within_eez", "zones_at"]
 
@@ -34,20 +36,29 @@ def within_eez(
     state: str,
     *,
     by: Literal["claimants", "sovereign"] = "claimants",
+    kinds: Sequence[str] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Return the incidents inside a state's waters (territorial sea to 200 nm).
+    """Return the incidents inside a state's waters, out to its EEZ's outer limit.
+
+    "Inside Japan's EEZ" in official statements means the waters Japan claims out
+    to 200 nm: its internal waters, territorial sea, contiguous zone and EEZ
+    (:data:`geo.zones.schema.WATER_CLASSES`), not the EEZ band alone. ``kinds``
+    narrows that.
 
     Parameters
     ----------
     classified : geopandas.GeoDataFrame
         Output of :func:`geo.classify`.
     state : str
-        ISO3 code, e.g. ``"JPN"``.
+        ISO3 code in any case (``"JPN"``, ``"jpn"``) or English name (``"Japan"``).
     by : {"claimants", "sovereign"}, default "claimants"
         ``"claimants"``: waters ``state`` claims, disputed ones included ("inside
         Japan's EEZ as Japan claims it"). ``"sovereign"``: only the waters ``state``
         holds in the zone set's scenario; for a what-if, build the scenario with
         :func:`geo.build_zones` (``claims=``), classify against it, then ask here.
+    kinds : sequence of str, optional
+        Only these zone kinds, e.g. ``["eez"]`` for the band beyond the contiguous
+        zone; by default every kind of :data:`~geo.zones.schema.WATER_CLASSES`.
 
     Returns
     -------
@@ -57,7 +68,9 @@ def within_eez(
     Raises
     ------
     geo.errors.InputError
-        When ``classified`` lacks the columns of :func:`geo.classify`.
+        When ``classified`` lacks the columns of :func:`geo.classify`, ``state`` is
+        not a known state (the message lists the codes), or ``kinds`` names a kind
+        that is not water a state claims.
 
     Examples
     --------
@@ -68,7 +81,8 @@ def within_eez(
     True
     """
     out = require_classified(classified, caller="within_eez")
-    waters = out["zone_kind"].isin(WATER_CLASSES).fillna(False).astype(bool)
+    state = resolve_state(state, known=_codes_in(out), parameter="within_eez")
+    waters = out["zone_kind"].isin(_water_kinds(kinds)).fillna(False).astype(bool)
     if by == "sovereign":
         return out[waters & (out["sovereign"] == state)]
     if by != "claimants":
@@ -77,19 +91,72 @@ def within_eez(
     return out[waters & mine]
 
 
+def _codes_in(classified: pd.DataFrame) -> set[str]:
+    """Return the ISO3 codes that occur in classified rows (claimants and holders)."""
+    claim = classified["claimants"].fillna("").astype(str).str.split("/").explode()
+    return {c for c in set(claim) | set(classified["sovereign"].fillna("")) if c}
+
+
+def _water_kinds(kinds: Sequence[str] | None) -> tuple[str, ...]:
+    if kinds is None:
+        return WATER_CLASSES
+    chosen = [kinds] if isinstance(kinds, str) else list(kinds)
+    wrong = [k for k in chosen if k not in WATER_CLASSES]
+    if wrong or not chosen:
+        raise InputError(f"within_eez: kinds must be among {list(WATER_CLASSES)}, got {chosen!r}")
+    return tuple(chosen)
+
+
+def _group_keys(zones: gpd.GeoDataFrame) -> dict[str, str]:
+    """Lookup keys of the zone set's dispute groups: id, name and each part of the name.
+
+    "Senkaku Islands (Diaoyu Dao)" is found as "senkaku", "Senkaku Islands" and
+    "Diaoyu Dao"; "Takeshima / Dokdo" as "Takeshima" and "Dokdo".
+    """
+    groups = {str(z).rsplit("-", 1)[0] for z in zones.loc[zones["kind"] == "land", "zone_id"]}
+    keys: dict[str, str] = {}
+    features = read_features()
+    names = features.get("group_name", features["group"])
+    for group, name in zip(features["group"], names, strict=True):
+        if group not in groups:
+            continue
+        for text in [group, name, *re.split(r"[()/]", str(name))]:
+            if landmark_key(text):
+                keys.setdefault(landmark_key(text), group)
+    for group in groups:
+        keys.setdefault(landmark_key(group), group)
+    return keys
+
+
+def _group_land(zones: gpd.GeoDataFrame, group: str) -> shapely.Geometry | None:
+    land = zones[zones["zone_id"].str.startswith(f"{group}-") & (zones["kind"] == "land")]
+    return shapely.union_all(land.geometry.values) if len(land) else None
+
+
 def _target_geometry(target: Any, zones: gpd.GeoDataFrame) -> shapely.Geometry:
+    """Resolve ``near()``'s target: a geometry, zone, dispute group or landmark."""
     if isinstance(target, shapely.Geometry):
         return target
-    if isinstance(target, str):
-        hit = zones[(zones["zone_id"] == target) | (zones["name"] == target)]
-        if len(hit):
-            return shapely.union_all(hit.geometry.values)
-        group = zones[zones["zone_id"].str.startswith(f"{target}-") & (zones["kind"] == "land")]
-        if len(group):
-            return shapely.union_all(group.geometry.values)
-        mark = default_gazetteer().lookup(target)  # raises KeyError with close names
-        return shapely.Point(float(mark["lon"]), float(mark["lat"]))
-    raise InputError(f"near() takes a zone id, dispute group, landmark or geometry; got {target!r}")
+    if not isinstance(target, str):
+        raise InputError(
+            f"near() takes a zone id, dispute group, landmark or geometry; got {target!r}"
+        )
+    hit = zones[(zones["zone_id"] == target) | (zones["name"].str.casefold() == target.casefold())]
+    if len(hit):
+        return shapely.union_all(hit.geometry.values)
+    group = _group_keys(zones).get(landmark_key(target))
+    land = _group_land(zones, group) if group else None
+    if land is not None:
+        return land
+    try:
+        mark = default_gazetteer().lookup(target)
+    except KeyError as exc:
+        raise InputError(f"near(): {exc.args[0]} (nor a zone id or dispute group)") from exc
+    linked = str(mark.get("group", "") or "")
+    land = _group_land(zones, linked) if linked else None
+    if land is not None:
+        return land
+    return shapely.Point(float(mark["lon"]), float(mark["lat"]))
 
 
 def _distance_to_m(target: shapely.Geometry, pts: np.ndarray) -> np.ndarray:
@@ -186,14 +253,27 @@ def summary(
     return frame.groupby(list(by), dropna=False).size().rename("incidents").reset_index()
 
 
+def _stack_colors(labels: Sequence[object]) -> list[str] | None:
+    """Return the map's colours for claimant stacks: a state's own, grey for shared or none."""
+    from .maps.style import OTHER_COLOR, STATE_COLORS
+
+    texts = [str(x) for x in labels]
+    if not any(t in STATE_COLORS for t in texts):
+        return None
+    return [STATE_COLORS.get(t, OTHER_COLOR if "/" in t else "#d9d9d9") for t in texts]
+
+
 def summary_chart(table: pd.DataFrame, *, ax: Any = None) -> Any:
     """Draw a :func:`summary` table as stacked bars (needs matplotlib).
 
-    The first ``by`` column is the x axis, the second (if any) the stacks.
+    The first ``by`` column is the x axis, the second (if any) the stacks. Counts
+    are whole numbers on the axis; stacks of claimants take the map's state colours
+    (grey for waters several states claim, light grey for none).
     Returns the matplotlib Axes.
     """
     try:
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
     except ModuleNotFoundError as exc:
         raise InputError("summary_chart needs matplotlib: pip install matplotlib") from exc
     keys = [c for c in table.columns if c != "incidents"]
@@ -203,7 +283,9 @@ def summary_chart(table: pd.DataFrame, *, ax: Any = None) -> Any:
     )  # fmt: skip
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
-    wide.plot(kind="bar", stacked=True, ax=ax)
+    colors = _stack_colors(wide.columns) if len(keys) > 1 else None
+    wide.plot(kind="bar", stacked=True, ax=ax, color=colors)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("incidents")
     return ax
 

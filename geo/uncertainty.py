@@ -13,6 +13,12 @@
   250 km") and a lateral error (distance times the sine of half a compass sector:
   11.25 degrees for named directions such as "west" or "NNW", 0.5 degree for a
   bearing in degrees), plus the landmark's or origin's own radius;
+* distances from two landmarks ("500 km from Sado and 300 km from the Oki
+  islands", :func:`two_range_uncertainty_km`): each distance's error (as above,
+  with no lateral part) plus its landmark's radius, combined as a root-sum-square
+  and divided by the sine of the angle at which the two circles cross (at least
+  :data:`MIN_CROSSING_DEG`): circles that graze each other fix the position badly
+  along their common tangent;
 * a shape placed by a point (:func:`shape_uncertainty_km`): the geodesic
   distance from the point to the shape's farthest vertex, so that the disc
   covers the shape.
@@ -39,6 +45,7 @@ __all__ = [
     "coordinate_uncertainty_km",
     "relative_uncertainty_km",
     "shape_uncertainty_km",
+    "two_range_uncertainty_km",
 ]
 
 #: Half-sector of a named compass direction (one of 16 points), degrees.
@@ -48,6 +55,10 @@ BEARING_HALF_SECTOR_DEG: float = 0.5
 #: Half the equatorial circumference of the ellipsoid (pi times its semi-major
 #: axis), km: the longest geodesic between two points, about 20,037.5 km.
 MAX_DISTANCE_KM: float = math.pi * GEOD.a / 1000.0
+
+#: Crossing angles of two range circles below this count as this much (degrees), so a
+#: grazing crossing gives a large but finite uncertainty.
+MIN_CROSSING_DEG: float = 15.0
 
 _DISTANCE_FRACTION = 0.05
 _HEDGED_DISTANCE_FRACTION = 0.10
@@ -118,6 +129,37 @@ def relative_uncertainty_km(
     lateral = np.abs(distance_km) * math.sin(math.radians(half_sector_deg))
     out = np.hypot(radial, lateral) + landmark_km
     return float(out) if np.ndim(out) == 0 else out
+
+
+def two_range_uncertainty_km(
+    ranges: tuple[tuple[float, bool, float], tuple[float, bool, float]], *, crossing_deg: float
+) -> float:
+    """Return the uncertainty of a position given by its distances from two landmarks.
+
+    Parameters
+    ----------
+    ranges : two tuples (distance_km, hedged, landmark_km)
+        Each distance, whether it was hedged ("about"), and its landmark's radius.
+    crossing_deg : float
+        The angle (0-90 degrees) at which the two circles cross at the position.
+
+    Returns
+    -------
+    float
+        Radius in km.
+
+    Examples
+    --------
+    >>> round(two_range_uncertainty_km(((500.0, True, 16.5), (300.0, True, 24.0)),
+    ...                                crossing_deg=90.0), 1)
+    85.7
+    """
+    errors = [
+        relative_uncertainty_km(d, half_sector_deg=0.0, hedged=h, landmark_km=r)
+        for d, h, r in ranges
+    ]
+    angle = max(min(abs(crossing_deg), 90.0), MIN_CROSSING_DEG)
+    return float(math.hypot(*errors) / math.sin(math.radians(angle)))
 
 
 def shape_uncertainty_km(points: np.ndarray, shapes: np.ndarray) -> np.ndarray:

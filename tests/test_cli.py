@@ -61,7 +61,7 @@ def test_bad_output_format(cli, tmp_path):
     src = tmp_path / "in.csv"
     src.write_text("lat,lon\n26,122\n")
     line = _one_line_error(cli("classify", str(src), "-o", str(tmp_path / "out.xyz")))
-    assert "is written as .csv or .geojson or .gpkg or .parquet, not .xyz" in line
+    assert "is written as .csv or .geojson or .gpkg or .parquet or .kml or .xlsx, not .xyz" in line
 
 
 def test_zones_map(cli, tmp_path):

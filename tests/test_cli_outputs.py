@@ -63,7 +63,7 @@ def test_zone_files_are_inputs_too(cli, incidents_csv, tmp_path):
 
 
 def test_classify_refuses_unknown_endings(cli, incidents_csv, tmp_path):
-    _one_line_error(cli("classify", str(incidents_csv), "-o", str(tmp_path / "o.xlsx")), ".xlsx")
+    _one_line_error(cli("classify", str(incidents_csv), "-o", str(tmp_path / "o.xls")), ".xls")
 
 
 def test_a_parent_that_is_a_file_is_named(cli, incidents_csv, tmp_path):

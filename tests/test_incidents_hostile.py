@@ -249,7 +249,7 @@ def test_workbook_through_classify(cli, workbook, tmp_path):
     line = _one_line_error(cli("classify", str(workbook), "-o", str(out)))
     assert line == (
         f"flashpoints: {workbook}, sheet '2023', row 2: lat: latitude 95 is outside -90..90 "
-        "(1 more rows rejected)"
+        "(2 rows rejected in all; --rejects FILE lists them)"
     )
     assert not out.exists()
     ok = cli("classify", str(workbook), "--sheet", "2024", "--skip-invalid", "-o", str(out))

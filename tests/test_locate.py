@@ -271,5 +271,7 @@ def test_cli_reports_bad_positions_in_one_line(tmp_path, cli):
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"flashpoints: {src}, row 2: position: position text is 600 ")
-    assert lines[0].endswith("at most 500 are read (3 more rows rejected)")
+    assert lines[0].endswith(
+        "at most 500 are read (4 rows rejected in all; --rejects FILE lists them)"
+    )
     assert not out.exists()

@@ -17,10 +17,12 @@ from __future__ import annotations
 import itertools
 import re
 
+import geopandas as gpd
 import numpy as np
 import pytest
+import shapely
 
-from geo.classify import _certainty
+from geo.classify import classify
 from geo.maps.style import (
     CERTAINTY_COLORS,
     CHECK_COLORS,
@@ -380,8 +382,13 @@ def test_hatching_stripes_stand_apart(vision, where):
 # --- incident markers ---------------------------------------------------------------
 
 
-def test_certainty_colors_cover_every_certainty_value():
-    values = _certainty(np.array([0.0, 100.0, 0.0]), np.array([10.0, 10.0, np.nan]))
+def test_certainty_colors_cover_every_certainty_value(square_zones):
+    pts = gpd.GeoDataFrame(
+        {"uncertainty_km": [1.0, 80.0, 0.0]},
+        geometry=shapely.points([(0.5, 5.0), (0.5, 5.0), (20.0, 20.0)]),  # the last: outside
+        crs=4326,
+    )
+    values = classify(pts, square_zones)["certainty"]
     assert set(values) == set(CERTAINTY_COLORS) == {"certain", "borderline", ""}
 
 

@@ -51,11 +51,11 @@ def _fields(pts: gpd.GeoDataFrame) -> list[dict[str, Any]]:
         z or k.replace("_", " ")
         for z, k in zip(text(_get(pts, "zone_name")), text(_get(pts, "zone_kind")), strict=True)
     ]
+    shares = text(_get(pts, "claimant_shares"))
+    kind_unsure = _get(pts, "reaches_other_kind").astype("boolean").fillna(False).to_numpy(bool)
     certainty = [
-        f"{c} ({s})" if s else c
-        for c, s in zip(
-            text(_get(pts, "certainty")), text(_get(pts, "claimant_shares")), strict=True
-        )
+        (f"{c} ({s})" if s else c) + ("; reaches another zone kind" if k and c else "")
+        for c, s, k in zip(text(_get(pts, "certainty")), shares, kind_unsure, strict=True)
     ]
     said = text(_get(pts, "statement_eez"))
     statement = [

@@ -39,8 +39,8 @@ def _shape(shape: str, color: str = "#444") -> str:
 
 #: Legend text of each marker colour (an incident's ``certainty``).
 CERTAINTY_LABELS: dict[str, str] = {
-    "certain": "certain: the uncertainty stays in one zone",
-    "borderline": "borderline: the uncertainty reaches a zone edge",
+    "certain": "certain: the uncertainty stays in waters of the same claimants",
+    "borderline": "borderline: the uncertainty reaches waters of other claimants",
     "": "not classified (outside the coverage)",
 }
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -53,6 +54,7 @@ __all__ = [
     "coverage_of",
     "drop_missing_geometries",
     "join_claimants",
+    "resolve_state",
     "state_code",
     "to_lonlat",
     "validate_zones",
@@ -173,6 +175,38 @@ def state_code(name: str) -> str | None:
     ('KOR', 'JPN', None)
     """
     return _ALIAS_CODES.get(" ".join(name.split()).casefold())
+
+
+def resolve_state(value: object, *, known: Iterable[str] = (), parameter: str = "state") -> str:
+    """Return the ISO3 code a user meant by ``value``, or raise.
+
+    Accepts an ISO3 code in any case (one of :data:`STATE_NAMES` or ``known``, the
+    codes of the zone set at hand) and the English names and adjectives of
+    :data:`STATE_ALIASES` ("Japan", "japanese", "Republic of Korea").
+
+    Raises
+    ------
+    geo.errors.InputError
+        Naming the value and listing the known codes.
+
+    Examples
+    --------
+    >>> resolve_state("jpn"), resolve_state("Japan"), resolve_state(" South Korean ")
+    ('JPN', 'JPN', 'KOR')
+    """
+    codes = set(STATE_NAMES) | {str(k) for k in known if k}
+    if isinstance(value, str):
+        text = " ".join(value.split())
+        if text.upper() in codes:
+            return text.upper()
+        code = state_code(text)
+        if code is not None:
+            return code
+    listed = ", ".join(sorted(codes))
+    raise InputError(
+        f"{parameter}: unknown state {value!r}; give an ISO3 code or an English name "
+        f"(known codes: {listed})"
+    )
 
 
 def join_claimants(codes: object) -> str:
