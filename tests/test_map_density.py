@@ -120,7 +120,7 @@ def test_points_go_to_the_nearest_hexagon_centre(crowd_map):
             "return [o.r, o.c]; })",
             pts,
         )
-    s = 16.0
+    s = 18.0
     w, row = np.sqrt(3) * s, 1.5 * s
     for (x, y), (r, c) in zip(pts, got, strict=True):
         rows = np.arange(np.floor(y / row) - 2, np.ceil(y / row) + 3)

@@ -15,7 +15,7 @@
   "use strict";
   const FP = (window.Flashpoints = window.Flashpoints || {});
 
-  const HEX_PX = 16;
+  const HEX_PX = 18;
   const HEX_W = Math.sqrt(3) * HEX_PX;  // centre to centre along a row
   const ROW_PX = 1.5 * HEX_PX;  // row to row
   const MAX_LAT = 85.0511287798;  // Leaflet's Web Mercator limit
@@ -52,7 +52,7 @@
   /* The density of the incidents of table `t` on `map`; `data` gives the colours. */
   FP.Density = function (map, t, data) {
     const pane = map.getPane("fpDensity") || map.createPane("fpDensity");
-    pane.style.zIndex = 450;  // over the zones (400), under markers' tooltips and popups
+    pane.style.zIndex = 440;  // over the zones (400), under place names (450) and popups
     pane.style.pointerEvents = "none";
     const canvas = L.DomUtil.create("canvas", "fp-density", pane);
     // Web Mercator in [0, 1] (x east, y south), computed once.
@@ -133,7 +133,7 @@
       ctx.textBaseline = "middle";
       cells.forEach(function (c) {
         hexPath(ctx, c.x, c.y);
-        ctx.globalAlpha = 0.3 + 0.55 * Math.log(1 + c.count) / Math.log(1 + top);
+        ctx.globalAlpha = 0.25 + 0.45 * Math.log(1 + c.count) / Math.log(1 + top);
         ctx.fillStyle = c.color;
         ctx.fill();
         ctx.globalAlpha = 1;
