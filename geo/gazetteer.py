@@ -123,16 +123,20 @@ class Gazetteer:
         raise KeyError(f"unknown landmark {name!r}{hint}")
 
     def find_in(self, text: str, *, min_key_length: int = 4) -> pd.Series | None:
-        """Return the landmark whose name appears in ``text`` (the longest such name).
+        """Return the most precise landmark whose name appears in ``text``.
 
-        For free text such as "in or around Sunan near Pyongyang". Names shorter
-        than ``min_key_length`` letters are not searched for.
+        For free text such as "in or around Sunan near Pyongyang": of the landmarks
+        named, the one with the smallest radius (Sunan, not the city around it);
+        between equal radii, the longest name. Names shorter than
+        ``min_key_length`` letters are not searched for.
         """
         key = landmark_key(text)
         hits = [k for k in self._index if len(k) >= min_key_length and k in key]
         if not hits:
             return None
-        return self.table.loc[self._index[max(hits, key=len)]]
+        radius = pd.to_numeric(self.table["radius_km"], errors="coerce")
+        best = min(hits, key=lambda k: (radius.iloc[self._index[k]], -len(k)))
+        return self.table.loc[self._index[best]]
 
     def __len__(self) -> int:
         return len(self.table)

@@ -217,6 +217,33 @@ def test_island_radius_follows_its_area():
         )
 
 
+def test_free_text_takes_the_most_precise_landmark_it_names():
+    gaz = gazetteer()
+    assert gaz.find_in("in or around Sunan near Pyongyang")["name"].startswith("Sunan")
+    assert gaz.find_in("平壌近郊 (near Pyongyang)")["name"] == "Pyongyang"
+
+
+def test_bundled_missiles_with_a_known_launch_site_get_a_trajectory(classified):
+    missiles = classified[classified["kind"] == "missile"]
+    known = missiles["origin_lat"].notna()
+    assert known.sum() == 7
+    from geo.maps.incidents import incident_table
+
+    table = incident_table(missiles)
+    assert len(table["trajectories"]) == known.sum()
+
+
+def test_a_buoys_removal_date_reaches_its_popup(classified):
+    from geo.maps.incidents import incident_table
+    from tests.support import table_text
+
+    table = incident_table(classified)
+    (removed,) = [f for f in table["fields"] if f["label"] == "Removed"]
+    values = dict(zip(classified["incident_id"], table_text(removed, table["n"]), strict=True))
+    assert values["2023-07-11-buoy"] == "2025-02-11"
+    assert values["2024-12-25-buoy"] == "2025-05-28"
+
+
 # --- the gazetteer, extended ------------------------------------------------------
 
 

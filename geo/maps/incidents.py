@@ -86,6 +86,7 @@ def _fields(pts: gpd.GeoDataFrame) -> list[dict[str, Any]]:
         ("Statement", text_column(statement)),
         ("Quote", text_column(_get(pts, "source_quote"))),
         ("Launched from", text_column(_get(pts, "origin_text"))),
+        ("Removed", text_column(_get(pts, "removed"))),  # a buoy's removal date, when known
     ]
     return [{"label": label} | spec for label, spec in rows if not _empty(spec)]
 
