@@ -64,7 +64,7 @@ bench-classify: install-test
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python -m benchmarks.classify_bench --json benchmarks/last-run.json
 
-## make bench-map: map HTML size and first render in Chromium, flashpoints vs plain folium (about 6 minutes).
+## make bench-map: map HTML size, first render and a timeline step in Chromium, 1,000 to 1,000,000 incidents, flashpoints vs plain folium and folium FastMarkerCluster (about 20 minutes).
 bench-map: install-test browser-deps
 	$(BIN)/python -m benchmarks.map_bench --json benchmarks/last-map-run.json
 
