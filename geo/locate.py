@@ -396,7 +396,9 @@ def _ja_place(sc: _Scanner, d: int) -> str:
 
 def _japanese_at(sc: _Scanner, d: int) -> _Phrase | None:
     """Read "の西、約200~250キロ" at direction token `d`, or None."""
-    k = d + 2 if sc.is_(d + 1, "の", "方") else d + 1
+    k = d + 1
+    for _ in range(2):  # "の", "方" (西方), "沖" (北方沖): words between direction and number
+        k = k + 1 if sc.is_(k, "の", "方", "沖") else k
     k = sc.skip_space(k + 1 if sc.is_(k, "、", ",") else k)
     hedged = sc.kind(k) == "jahedge"
     k = k + 1 if hedged else k
