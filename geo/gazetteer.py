@@ -99,6 +99,11 @@ class Gazetteer:
         table = _checked_extra(extra, source)
         return Gazetteer(pd.concat([table, self.table], ignore_index=True))
 
+    def get(self, name: str) -> pd.Series | None:
+        """Return the landmark row named ``name`` (any spelling it lists), or None."""
+        i = self._index.get(landmark_key(name))
+        return None if i is None else self.table.loc[i]
+
     def lookup(self, name: str) -> pd.Series:
         """Return the landmark row for ``name``.
 

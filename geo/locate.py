@@ -15,6 +15,8 @@ true position), defined in :mod:`geo.uncertainty`:
   circles) that lies at sea in the bundled zone set, with the uncertainty of
   :func:`geo.uncertainty.two_range_uncertainty_km`; when both crossings are at
   sea (or neither is known), the text is refused as ambiguous, naming both;
+* a landmark's name alone ("in the Shikoku Basin", "四国海盆海域"): the landmark's
+  point, with its radius as the uncertainty;
 * relative phrases: the root-sum-square of a distance error (5 % of the distance,
   10 % when hedged with "approximately", "about", "around", "some", "roughly",
   "nearly", "an estimated", "ca." or "~") and a lateral error (distance times the
@@ -150,7 +152,8 @@ class Location:
     uncertainty_km : float
         Radius of the disc that should contain the true position.
     method : str
-        ``"coordinates"``, ``"relative"`` or ``"two ranges"``.
+        ``"coordinates"``, ``"relative"``, ``"two ranges"`` or ``"landmark"`` (the
+        text names a landmark and nothing more: its point, with its radius).
     landmark : str
         Gazetteer name of the landmark (relative phrases; for two ranges, both
         names joined by "; ").
@@ -632,6 +635,29 @@ def _two_ranges(m: re.Match[str], text: str, gazetteer: Gazetteer | None) -> Loc
     return Location(lat, lon, unc, "two ranges", f"{a['name']}; {b['name']}")
 
 
+#: Words around a landmark's name that still mean "at the landmark": "in the Shikoku
+#: Basin", "Scarborough Shoal area", "四国海盆海域". "Near" (付近, 周辺) is not among them:
+#: how near is not said, so such text is refused rather than given the landmark's radius.
+#: Both read text whose runs of spaces are one space (bounded work at every position).
+_AT_PREFIX = re.compile(r"^(?:at|in|on|within) (?:the )?", re.IGNORECASE)
+_AT_SUFFIX = re.compile(r"(?: (?:area|region|waters))$|(?:の?海域)$", re.IGNORECASE)
+
+
+def _at_landmark(text: str, gazetteer: Gazetteer | None) -> Location | None:
+    """Read a text that is a landmark's name: its point, its radius as the uncertainty."""
+    if any(ch.isdigit() for ch in text):
+        return None
+    name = _AT_SUFFIX.sub("", _AT_PREFIX.sub("", " ".join(text.split()))).strip()
+    if not name:
+        return None
+    gaz = gazetteer if gazetteer is not None else default_gazetteer()
+    mark = gaz.get(name)  # an exact name only: no suggestions, no work beyond the key
+    if mark is None:
+        return None
+    return Location(float(mark["lat"]), float(mark["lon"]), float(mark["radius_km"]),
+                    "landmark", str(mark["name"]))  # fmt: skip
+
+
 def locate(text: str, *, gazetteer: Gazetteer | None = None) -> Location:
     """Resolve position text (coordinates or a relative phrase) to a point.
 
@@ -678,4 +704,5 @@ def locate(text: str, *, gazetteer: Gazetteer | None = None) -> Location:
     two = _TWO_RANGES.search(" ".join(text.split())) or _JA_TWO_RANGES.search(text)
     if two is not None:
         return _two_ranges(two, text, gazetteer)
-    return _coordinates(text)
+    at = _at_landmark(text, gazetteer)
+    return at if at is not None else _coordinates(text)

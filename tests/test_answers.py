@@ -198,6 +198,32 @@ def test_landmark_names_in_any_spelling(text, landmark):
     assert not math.isnan(loc.distance_km)
 
 
+def test_a_landmark_name_alone_is_the_landmark_with_its_radius():
+    sado = gazetteer().lookup("Sado Island")
+    for text in ("Sado Island", "in the Sado Island area", "佐渡島海域"):
+        loc = geo.locate(text)
+        assert (loc.method, loc.landmark) == ("landmark", "Sado Island")
+        assert (loc.lat, loc.lon, loc.uncertainty_km) == (
+            sado["lat"],
+            sado["lon"],
+            sado["radius_km"],
+        )
+    with pytest.raises(ValueError, match="cannot read"):
+        geo.locate("尖閣諸島付近")  # "near": how near is not said
+
+
+def test_the_shikoku_basin_buoy_covers_the_whole_region(classified):
+    row = classified[classified["incident_id"] == "2024-06-buoy"].iloc[0]
+    assert row["date_precision"] == "month"
+    assert row["zone_kind"] == "high_seas"
+    assert row["shelf_claimants"] == "JPN"
+    region = geo.load_zones().query("zone_id == 'jpn-shikoku-basin'").geometry.iloc[0]
+    disc = shapely.Point(row["lon"], row["lat"])
+    xy = shapely.get_coordinates(region)
+    far = GEOD.inv(np.full(len(xy), disc.x), np.full(len(xy), disc.y), xy[:, 0], xy[:, 1])[2]
+    assert far.max() / 1000 <= row["uncertainty_km"] + 0.1  # the disc holds the region
+
+
 def test_an_ambiguous_short_name_asks_which():
     with pytest.raises(ValueError, match=r"ends several names; say which: .*Oshima-Oshima"):
         geo.locate("大島の西約200km")
