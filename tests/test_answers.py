@@ -87,6 +87,46 @@ def test_bundled_statements_borderline_only_where_claimants_change():
         assert labels == {claimants}
 
 
+# --- the bundled data, corrected and completed ---
+
+
+@pytest.mark.parametrize(
+    ("incident_id", "landmark", "said"),
+    [
+        ("2017-05-29-missile", "Sado Island; Oki Islands", "inside"),
+        ("2017-11-29-missile", "Aomori Prefecture", "inside"),
+        ("2019-10-02-missile", "Dogo (Oki Islands)", "inside"),
+        ("2022-03-24-missile", "Cape Tappi", "inside"),
+        ("2022-10-04-missile", "Kamaishi", "outside"),
+        ("2023-03-16-missile", "Oshima-Oshima", "outside"),
+        ("2024-01-29-buoy", "Senkaku Islands (group reference point)", "inside"),
+        ("2024-06-buoy", "Shikoku Basin", "outside"),
+    ],
+)
+def test_added_and_corrected_rows_load_from_their_published_words(incident_id, landmark, said):
+    table = pd.read_csv(data_path("incidents", "incidents.csv"), keep_default_na=False)
+    row = table[table["id"] == incident_id].iloc[0]
+    assert row["source"].startswith("http")
+    assert (
+        row["position"] in row["source_quote"]
+        or row["position"].split("の")[-1] in row["source_quote"]
+    )
+    assert row["statement_eez"] == said
+    assert geo.locate(row["position"]).landmark == landmark
+
+
+def test_bundled_rows_all_load():
+    incidents = geo.load_incidents(data_path("incidents", "incidents.csv"))
+    assert len(geo.rejects(incidents)) == 0
+    assert len(incidents) == len(pd.read_csv(data_path("incidents", "incidents.csv")))
+
+
+def test_woody_island_is_held_since_1956():
+    features = pd.read_csv(data_path("zones", "features.csv"))
+    quote = features.loc[features["feature_id"] == "paracels_woody", "claim_quote"].iloc[0]
+    assert "since 1956" in quote
+
+
 # --- strict, forgiving queries -------------------------------------------------------
 
 
