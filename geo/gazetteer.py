@@ -70,6 +70,7 @@ class Gazetteer:
         if missing:
             raise DataSourceError(f"gazetteer: missing columns {sorted(missing)}")
         self.table = table.reset_index(drop=True)
+        self._radius_km = pd.to_numeric(self.table["radius_km"], errors="coerce").to_numpy()
         self._index: dict[str, int] = {}
         for i, row in self.table.iterrows():
             names = [row["name"], *str(row.get("alt_names", "") or "").split(";")]
@@ -112,9 +113,10 @@ class Gazetteer:
         KeyError
             With the closest known names in the message.
         """
+        found = self.get(name)
+        if found is not None:
+            return found
         key = landmark_key(name)
-        if key in self._index:
-            return self.table.loc[self._index[key]]
         # A short name that ends longer ones ("大島": 渡島大島, 奄美大島) is ambiguous.
         longer = [k for k in self._index if len(key) >= 2 and k.endswith(key)]
         if longer:
@@ -139,8 +141,7 @@ class Gazetteer:
         hits = [k for k in self._index if len(k) >= min_key_length and k in key]
         if not hits:
             return None
-        radius = pd.to_numeric(self.table["radius_km"], errors="coerce")
-        best = min(hits, key=lambda k: (radius.iloc[self._index[k]], -len(k)))
+        best = min(hits, key=lambda k: (self._radius_km[self._index[k]], -len(k)))
         return self.table.loc[self._index[best]]
 
     def __len__(self) -> int:

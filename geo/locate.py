@@ -583,20 +583,21 @@ _JA_TWO_RANGES = re.compile(
 
 
 def _range_km(number: str, unit: str) -> float:
-    u = unit.lower()
-    if u in ("キロメートル", "キロ"):
-        u = "km"
-    per_km = 1.0 if u.startswith("k") else _NM_KM if u.startswith("n") or u == "海里" else _MI_KM
-    return float(number.replace(",", "")) * per_km
+    """Return a distance in km from its number and unit (those of :data:`_UNITS_KM`)."""
+    u = _JA_UNITS.get(unit, unit.lower())
+    if u.startswith("nautical"):  # "nautical mile(s)": two words, so not in _UNITS_KM
+        u = "nm"
+    return float(number.replace(",", "")) * _UNITS_KM[u]
 
 
 def _at_sea(lon: float, lat: float) -> bool | None:
     """Whether the bundled zone set has sea (not land) at a point; None outside it."""
     from .prepared import prepare
 
-    kinds = set(prepare().zones_at(lon, lat)["kind"])
+    ready = prepare()
+    kinds = set(ready.zones_at(lon, lat)["kind"])
     if not kinds:
-        inside = shapely.covers(coverage_of(prepare().zones), shapely.Point(lon, lat))
+        inside = shapely.covers(coverage_of(ready.zones), shapely.Point(lon, lat))
         return True if inside else None
     return "land" not in kinds
 

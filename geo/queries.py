@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -107,6 +108,14 @@ def _water_kinds(kinds: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(chosen)
 
 
+@lru_cache(maxsize=1)
+def _group_names() -> tuple[tuple[str, str], ...]:
+    """Return the (group id, group name) pairs of the bundled feature table, read once."""
+    features = read_features()
+    names = features.get("group_name", features["group"])
+    return tuple(dict.fromkeys(zip(features["group"], map(str, names), strict=True)))
+
+
 def _group_keys(zones: gpd.GeoDataFrame) -> dict[str, str]:
     """Lookup keys of the zone set's dispute groups: id, name and each part of the name.
 
@@ -115,9 +124,7 @@ def _group_keys(zones: gpd.GeoDataFrame) -> dict[str, str]:
     """
     groups = {str(z).rsplit("-", 1)[0] for z in zones.loc[zones["kind"] == "land", "zone_id"]}
     keys: dict[str, str] = {}
-    features = read_features()
-    names = features.get("group_name", features["group"])
-    for group, name in zip(features["group"], names, strict=True):
+    for group, name in _group_names():
         if group not in groups:
             continue
         for text in [group, name, *re.split(r"[()/]", str(name))]:

@@ -66,7 +66,7 @@
     if (!spec) return new Array(n).fill(null);
     if (Object.prototype.hasOwnProperty.call(spec, "k")) return new Array(n).fill(spec.k);
     if (spec.c) {
-      const codes = Array.isArray(spec.c) ? spec.c : typed(spec.c), out = new Array(n);
+      const codes = typed(spec.c), out = new Array(n);
       for (let i = 0; i < n; i++) out[i] = spec.l[codes[i]];
       return out;
     }
@@ -426,7 +426,8 @@
   function drawing(map, data, t, layers, visible) {
     const min = data.density_min || Infinity, eager = t.n <= min, kinds = layers.kinds;
     const unc = layers.uncertainty, drawn = new Uint8Array(t.n), want = new Uint8Array(t.n);
-    const inView = new Uint32Array(t.n), density = FP.Density ? new FP.Density(map, t, data) : null;
+    const inView = new Uint32Array(t.n), near = new Uint32Array(t.n);
+    const density = FP.Density ? new FP.Density(map, t, data) : null;
     let list = [], mode = "markers";
 
     function markerFor(i) {
@@ -458,33 +459,37 @@
       }
       list = next;
     }
-    // The shown incidents in `bounds`, into inView; returns how many.
-    function collect(bounds) {
-      const s = bounds.getSouth(), n = bounds.getNorth(), w = bounds.getWest(), e = bounds.getEast();
+    // One pass over the shown incidents: those in `view` into inView, those in `margin`
+    // (the view padded, a superset) into near; returns both counts.
+    function collect(view, margin) {
+      const s = view.getSouth(), n = view.getNorth(), w = view.getWest(), e = view.getEast();
+      const ms = margin.getSouth(), mn = margin.getNorth(), mw = margin.getWest(), me = margin.getEast();
       const on = Object.create(null);
       kinds.order.forEach(function (k) { on[k] = map.hasLayer(kinds.groups[k]); });
-      let k = 0;
+      let k = 0, m = 0;
       for (let i = 0; i < t.n; i++) {
         if (!visible[i] || !on[kindOf(t, i)]) continue;
         const la = t.lat[i], lo = t.lon[i];
+        if (la < ms || la > mn || lo < mw || lo > me) continue;
+        near[m++] = i;
         if (la >= s && la <= n && lo >= w && lo <= e) inView[k++] = i;
       }
-      return k;
+      return [k, m];
     }
     function refresh() {
-      const view = map.getBounds(), count = collect(view);
-      mode = count > min ? "density" : "markers";
+      const view = map.getBounds();
+      const counts = collect(view, view.pad(0.2));  // a margin, so a short pan shows markers
+      mode = counts[0] > min ? "density" : "markers";
       want.fill(0);
       if (mode === "density") {
         unfan();
-        if (density) density.draw(inView, count);
+        if (density) density.draw(inView, counts[0]);
       } else {
         if (density) density.clear();
         if (eager) {
           for (let i = 0; i < t.n; i++) want[i] = visible[i];
         } else {
-          const k = collect(view.pad(0.2));  // a margin, so a short pan shows markers
-          for (let j = 0; j < k; j++) want[inView[j]] = 1;
+          for (let j = 0; j < counts[1]; j++) want[near[j]] = 1;
         }
       }
       sync();
