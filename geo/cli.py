@@ -295,6 +295,7 @@ def _cmd_zones_build(args: argparse.Namespace) -> int:
         land=args.land,
         claims=_parse_claims(args.claims),
         rocks=args.rocks,
+        scenario=args.scenario,
         spacing_m=args.spacing_m,
         baselines=args.baselines,
         progress=not args.no_progress,
@@ -515,6 +516,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="FEATURE",
         help="features that generate no EEZ (UNCLOS 121(3)), e.g. --rocks okinotorishima",
+    )
+    b.add_argument(
+        "--scenario",
+        choices=("award2016",),
+        help="award2016: the South China Sea arbitral award of 12 July 2016 (Spratly "
+        "high-tide features and Scarborough Shoal are rocks, low-tide elevations generate "
+        "nothing); default: every feature as its holder and claimants claim it",
     )
     b.add_argument(
         "--spacing-m",

@@ -47,13 +47,17 @@ ELLIPSOID: str = "WGS84"
 DEFAULT_CRS: str = "EPSG:4326"
 
 #: Coverage of the bundled East Asia zone set: (west, south, east, north), degrees.
-EAST_ASIA_BOUNDS: tuple[float, float, float, float] = (110.0, 15.0, 165.0, 55.0)
+EAST_ASIA_BOUNDS: tuple[float, float, float, float] = (95.0, 0.0, 165.0, 55.0)
 
 #: Where ``flashpoints map`` writes its HTML map by default (relative to the working dir).
 DEFAULT_MAP_PATH: Path = Path("maps") / "northeast-asia.html"
 
 #: Coordinates in map HTML are rounded to this many decimals (1e-5 deg is about 1 m).
 MAP_COORD_DECIMALS: int = 5
+
+#: Zone outlines and computed lines, simplified for display by 0.01 deg (about 1 km),
+#: are written with this many decimals (1e-4 deg is about 11 m).
+MAP_ZONE_DECIMALS: int = 4
 
 #: Uncertainty circles are drawn when a map opens only up to this many incidents
 #: (beyond, they are built when switched on in the layer control).

