@@ -10,6 +10,8 @@ The public API:
 * :func:`locate`: position text (coordinates or "200 km west of X") to a point;
   :func:`gazetteer` lists (and extends) the landmarks it measures from;
 * :func:`classify`: zone, claimants and distance to the coast for each incident;
+* :func:`claim_lines`: China's dashed line, a claim drawn on maps, not a zone
+  (:func:`within_dashed_line` is ``classify``'s flag for it);
 * :func:`incident_map`, :func:`zones_map`: interactive folium maps;
   :func:`save_map` writes one (``offline=True``: self-contained).
 """
@@ -20,6 +22,7 @@ import logging
 
 from . import datasets
 from .classify import classify
+from .dashed_line import claim_lines, within_dashed_line
 from .errors import DataSourceError, FlashpointsError, InputError, ValidationError
 from .gazetteer import gazetteer
 from .incidents import load_incidents, rejects
@@ -40,6 +43,7 @@ __all__ = [
     "ValidationError",
     "boundary_lines",
     "build_zones",
+    "claim_lines",
     "classify",
     "datasets",
     "gazetteer",
@@ -53,6 +57,7 @@ __all__ = [
     "save_zones",
     "summary",
     "summary_chart",
+    "within_dashed_line",
     "within_eez",
     "zones_at",
     "zones_map",

@@ -40,6 +40,10 @@ The columns it adds:
 * ``regimes``: names of the joint development and fishery zones and of Japan's
   specified areas (straits with a 3 nm territorial sea), the ``regime`` zones
   over the point, "; "-joined;
+* ``within_dashed_line``: the point lies in the area enclosed by China's dashed
+  line in the South China Sea (:mod:`geo.dashed_line`: Natural Earth's depiction,
+  closed by this project's convention). A claim, not a zone: it changes no other
+  column;
 * ``statement_check``, when the input has a ``statement_eez`` column:
   ``agree`` or ``disagree`` with the waters ``statement_state`` claims in the
   zone set, ``borderline`` when the incident's uncertainty disc reaches their
@@ -61,6 +65,7 @@ import shapely
 from . import settings
 from ._progress import Progress
 from .antimeridian import split_antimeridian
+from .dashed_line import within_dashed_line
 from .errors import InputError
 from .geodesy import GEOD, geodesic_circle, m_to_nm
 from .index import NONE, OUTSIDE
@@ -87,6 +92,7 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "claimant_shares",
     "shelf_claimants",
     "regimes",
+    "within_dashed_line",
 )
 
 #: Columns copied from the zone a point is in.
@@ -373,6 +379,7 @@ def _classify_frame(
     out["claimant_shares"] = shares
     out["shelf_claimants"] = _shelf_claimants(prepared, pts, cols)
     out["regimes"] = _regimes(prepared, pts)
+    out["within_dashed_line"] = within_dashed_line(pts)
     if "statement_eez" in out:
         out["statement_check"] = _statement_check(out, prepared, pts, statement_state)
     if (~has).any():

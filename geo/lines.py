@@ -44,6 +44,7 @@ LINE_KINDS: tuple[str, ...] = (
     "shelf_limit",
     "regime_limit",
     "specified_area_limit",
+    "claim_line",
 )
 
 #: Zone kinds whose outer edge is a limit line, with the kinds inside them.

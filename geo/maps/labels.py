@@ -20,7 +20,7 @@ from shapely.ops import polylabel
 
 from ..datasets import data_path
 from ..geodesy import GEOD
-from ..zones.land import read_features
+from ..zones.land import read_features, read_spratly_features
 from ..zones.schema import STATE_NAMES, coverage_of
 from .elements import Snippet
 from .escape import clip, script_json
@@ -93,13 +93,20 @@ def _disputed_labels(features: pd.DataFrame, zones: gpd.GeoDataFrame) -> list[di
     land = zones[zones["kind"] == "land"].set_index("zone_id").geometry
     out = []
     for (group, name), rows in disputed.groupby(["group", "group_name"]):
-        lab = {"text": _group_text(str(name), rows), "kind": "disputed", "min_zoom": 5,
+        # The Spratlys are some twenty groups a few km apart: named from zoom 7.
+        zoom = 7 if str(group).startswith("spratly-") else 5
+        lab = {"text": _group_text(str(name), rows), "kind": "disputed", "min_zoom": zoom,
                "lat": float(rows["lat"].mean()), "lon": float(rows["lon"].mean())}  # fmt: skip
         spot, area_km2 = _land_spot(land.get(f"{group}-land", shapely.Polygon()))
         if spot is not None and area_km2 >= _SMALL_STATE_KM2:
             lab.update(lat=spot.y, lon=spot.x, min_zoom=3)
         out.append(lab)
     return out
+
+
+def _bundled_features() -> pd.DataFrame:
+    """Return the bundled island features: ``features.csv`` and the Spratlys."""
+    return pd.concat([read_features(), read_spratly_features()], ignore_index=True)
 
 
 def _table_labels(table: pd.DataFrame, *, kind_of: Any, min_zoom: Any) -> list[dict[str, Any]]:
@@ -124,7 +131,8 @@ def map_labels(
     zones : geopandas.GeoDataFrame
         The zone set drawn (states are labelled on its land).
     features : pandas.DataFrame, optional
-        Island features (dispute groups); by default ``data/zones/features.csv``.
+        Island features (dispute groups); by default ``data/zones/features.csv`` and
+        the Spratly features.
     gazetteer, seas : path, optional
         Landmarks and seas; by default ``data/gazetteer.csv`` and ``data/seas.csv``.
 
@@ -134,7 +142,7 @@ def map_labels(
         ``text``, ``kind``, ``lat``, ``lon``, ``min_zoom`` and ``priority``, sorted by
         priority; texts are cut to the map's text limit.
     """
-    feats = read_features() if features is None else features
+    feats = _bundled_features() if features is None else features
     places = pd.read_csv(gazetteer or data_path("gazetteer.csv"), keep_default_na=False)
     # A dispute group's own label names it; its reference point would repeat it.
     places = places[places["kind"] != "island_group"]

@@ -25,6 +25,7 @@ LINE_STYLE: dict[str, dict[str, object]] = {
     "median_line": {"color": "#333333", "weight": 1.5, "dashArray": "6 4"},
     "shelf_limit": {"color": "#8c510a", "weight": 2.0, "dashArray": "2 4"},
     "regime_limit": {"color": "#01665e", "weight": 2.0},
+    "claim_line": {"color": "#b2182b", "weight": 3.0, "opacity": 0.8},
 }
 _LIMIT_STYLE: dict[str, object] = {"color": "#555555", "weight": 0.8, "opacity": 0.6}
 
@@ -39,6 +40,7 @@ LINE_LABELS: dict[str, str] = {
     "shelf_limit": "continental shelf limit",
     "regime_limit": "joint or fishery regime limit",
     "specified_area_limit": "specified area limit",
+    "claim_line": "China's dashed line (a claim, not a zone; Natural Earth's depiction)",
 }
 
 
@@ -62,9 +64,10 @@ def lines_layer(lines: gpd.GeoDataFrame, m: folium.Map, *, tolerance_deg: float 
     group = folium.FeatureGroup(name="Boundary lines", show=True)
     for line in lines.itertuples():
         geom = line.geometry
+        digits = settings.MAP_COORD_DECIMALS
         if line.basis == "computed":
-            geom = shapely.simplify(geom, tolerance_deg)
-        geom = shapely.set_precision(geom, 10.0**-settings.MAP_COORD_DECIMALS)
+            geom, digits = shapely.simplify(geom, tolerance_deg), settings.MAP_ZONE_DECIMALS
+        geom = shapely.set_precision(geom, 10.0**-digits)
         if geom.is_empty:
             continue
         style = {**line_style(str(line.kind)), "fill": False}

@@ -2,7 +2,7 @@
 
 Zone outlines are simplified for display with shapely's coverage simplification,
 so edges shared by two zones stay shared, and coordinates are rounded
-(:data:`geo.settings.MAP_COORD_DECIMALS`).
+(:data:`geo.settings.MAP_ZONE_DECIMALS`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def display_geometry(zones: gpd.GeoDataFrame, tolerance_deg: float) -> np.ndarra
         simple = shapely.coverage_simplify(geoms, tolerance_deg, simplify_boundary=True)
     except shapely.errors.GEOSException:
         simple = shapely.simplify(geoms, tolerance_deg, preserve_topology=True)
-    simple = shapely.set_precision(simple, 10.0**-settings.MAP_COORD_DECIMALS)
+    simple = shapely.set_precision(simple, 10.0**-settings.MAP_ZONE_DECIMALS)
     return np.asarray(simple)
 
 
