@@ -26,9 +26,11 @@ install: $(VENV)/.installed-runtime
 
 install-test: $(VENV)/.installed-test
 
-## make map: draw the bundled incidents over the bundled zones -> maps/northeast-asia.html
+## make map: draw the bundled incidents over the bundled zones -> maps/northeast-asia.html,
+## and the South China Sea incidents -> maps/south-china-sea.html
 map: install
 	$(BIN)/flashpoints map
+	$(BIN)/flashpoints map data/incidents/south-china-sea.csv -o maps/south-china-sea.html
 
 ## Debian's chromium for the browser tests, and the npm packages that hold local
 ## copies of the map's JavaScript/CSS (there is no CDN access on test machines).

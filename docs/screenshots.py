@@ -3,6 +3,7 @@
 Run with ``make screenshots`` (needs Debian's chromium, which ``make test`` installs).
 Writes ``docs/northeast-asia.png`` (the first view), ``docs/map-senkaku.png`` and
 ``docs/map-sea-of-japan.png`` (views given as the map's ``#zoom/lat/lon`` address),
+``docs/map-south-china-sea.png`` (the South China Sea incidents over the zones),
 and ``docs/map-density.png``: 100,000 synthetic incidents (those of the map
 benchmark, random in the coverage), drawn as density hexagons at the first view.
 """
@@ -44,7 +45,10 @@ def main() -> int:
     bundled = geo.classify(geo.load_incidents(data_path("incidents", "incidents.csv")))
     with tempfile.TemporaryDirectory() as tmp:
         page_file, crowd_file = Path(tmp) / "map.html", Path(tmp) / "crowd.html"
+        scs_file = Path(tmp) / "scs.html"
         geo.save_map(geo.incident_map(bundled, tiles=None), page_file, offline=True)
+        scs = geo.classify(geo.load_incidents(data_path("incidents", "south-china-sea.csv")))
+        geo.save_map(geo.incident_map(scs, tiles=None), scs_file, offline=True)
         crowd = geo.incident_map(synthetic(100_000), tiles=None,
                                  title="Flashpoints: 100,000 synthetic incidents")  # fmt: skip
         geo.save_map(crowd, crowd_file, offline=True)
@@ -53,6 +57,7 @@ def main() -> int:
             page = browser.new_page(viewport={"width": 1200, "height": 760})
             _shoot(page, page_file, VIEWS)
             _shoot(page, crowd_file, {"map-density.png": "#5/37.0/136.0"})
+            _shoot(page, scs_file, {"map-south-china-sea.png": "#6/12.0/115.5"})
             browser.close()
     return 0
 

@@ -78,6 +78,8 @@ def _printed_to_decimal(text: str) -> float:
     """Degrees, minutes and seconds as printed: Latin, Chinese or kanji numerals, decimal
     commas; each number is read by its marker (a missing minutes field is zero)."""
     t = text.translate(_KANJI_DIGITS).replace(",", ".")
+    if re.fullmatch(r"-?\d+\.\d+", t.strip()):  # decimal degrees (Natural Earth)
+        return float(t)
     num = r"(\d+(?:\.\d+)?)\s*"
     parts = []
     for marker in (r"(?:度|°)", r"(?:分|′|')(?!')", r"(?:秒|″|\"|'')"):
@@ -100,7 +102,10 @@ def test_there_are_point_files():
 @pytest.mark.parametrize("path", POINT_FILES, ids=lambda p: p.stem)
 def test_every_point_matches_its_printed_text(path):
     points = pd.read_csv(path, dtype={"lat_text": str, "lon_text": str})
-    for row in points.itertuples():
+    # Points of our own (the dashed line's closing path over land) print nothing.
+    ours = points["lat_text"].isna()
+    assert points.loc[ours, "name"].str.endswith("-closure").all()
+    for row in points[~ours].itertuples():
         assert _printed_to_decimal(row.lat_text) == pytest.approx(row.lat, abs=5e-7), row
         assert _printed_to_decimal(row.lon_text) == pytest.approx(row.lon, abs=5e-7), row
 

@@ -32,7 +32,11 @@ NAMES = {
     "Japan": "JPN", "Japanese": "JPN", "China": "CHN", "Chinese": "CHN", "Taiwan": "TWN",
     "South Korea": "KOR", "South Korean": "KOR", "North Korean": "PRK", "Russia": "RUS",
     "Russian": "RUS", "Philippine": "PHL", "Vietnamese": "VNM", "United States": "USA",
-    "Marshallese": "MHL", "Marshall Islands": "MHL",
+    "Marshallese": "MHL", "Marshall Islands": "MHL", "Malaysian": "MYS", "Malaysia": "MYS",
+    "Singaporean": "SGP", "Singapore": "SGP", "Bruneian": "BRN", "Indonesian": "IDN",
+    "Cambodian": "KHM", "Thailand": "THA", "Palauan": "PLW", "Micronesian": "FSM",
+    "Myanma": "MMR", "Indian": "IND", "Papua New Guinean": "PNG", "Nauruan": "NRU",
+    "Kiribati": "KIR", "Solomon Islands": "SLB", "Bangladeshi": "BGD", "Timorese": "TLS",
 }  # fmt: skip
 
 
@@ -47,10 +51,11 @@ def comparison(bundled_zones):
     ref = gpd.read_file(REF_FILE)
     cov = bundled_zones.attrs["coverage"]
     ref = ref[ref.intersects(cov)].reset_index(drop=True)
-    xs, ys = np.meshgrid(np.arange(110.125, 165, 0.25), np.arange(15.125, 55, 0.25))
+    w, s, e, n = cov.bounds
+    xs, ys = np.meshgrid(np.arange(w + 0.125, e, 0.25), np.arange(s + 0.125, n, 0.25))
     pts = shapely.points(xs.ravel(), ys.ravel())
     edges = shapely.intersection(
-        shapely.union_all(ref.boundary.values), shapely.box(100, 5, 175, 65)
+        shapely.union_all(ref.boundary.values), shapely.box(w - 10, s - 10, e + 10, n + 10)
     )
     cand = shapely.distance(pts, edges) > 0.45  # degrees; refined geodesically below
     seg = shapely.get_coordinates(shapely.shortest_line(pts[cand], edges)).reshape(-1, 2, 2)

@@ -18,3 +18,11 @@ def test_rows_are_dated_placed_and_sourced():
     assert table["source"].str.match(r"https?://").all()
     assert (table["source_quote"].str.len() > 40).all()
     assert (table["position"].str.strip() != "").all()
+
+
+def test_published_positions_are_in_their_quotes_and_each_reading_is_explained():
+    table = pd.read_csv(data_path("incidents", "south-china-sea.csv"), keep_default_na=False)
+    for row in table.itertuples():
+        said = " ".join(row.position_published.lower().split())
+        assert said in " ".join(row.source_quote.lower().split()), row.id
+        assert row.position_reading.strip(), row.id
