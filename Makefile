@@ -61,7 +61,7 @@ zones: install-test
 ## make bench: every benchmark (bench-classify, bench-map, bench-dask, bench-load).
 bench: bench-classify bench-map bench-dask bench-load
 
-## make bench-classify: flashpoints vs geopandas.sjoin vs DuckDB spatial, lookup and full classify (about 9 minutes).
+## make bench-classify: zone-only and full classify vs sjoin(predicate="within"), sjoin_nearest and DuckDB spatial; writes benchmarks/last-run.json (compare two runs: python -m benchmarks.compare OLD NEW).
 bench-classify: install-test
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python -m benchmarks.classify_bench --json benchmarks/last-run.json

@@ -61,6 +61,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pandas.api.types import union_categoricals
 
 from . import settings
 from ._progress import Progress
@@ -70,9 +71,10 @@ from .errors import InputError
 from .geodesy import GEOD, geodesic_circle, m_to_nm
 from .index import NONE, OUTSIDE
 from .prepared import PreparedZones, prepare
+from .zone_only import zone_columns
 from .zones.schema import WATER_CLASSES, join_claimants
 
-__all__ = ["OUTPUT_COLUMNS", "classify", "is_classified"]
+__all__ = ["OUTPUT_COLUMNS", "ZONE_ONLY_COLUMNS", "classify", "is_classified"]
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,14 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "within_dashed_line",
 )
 
+#: Columns of ``classify(..., distances=False)``: the zone and its claims, no distances.
+ZONE_ONLY_COLUMNS: tuple[str, ...] = tuple(
+    c
+    for c in OUTPUT_COLUMNS
+    if c not in {"distance_to_coast_nm", "nearest_coast_state", "distance_to_boundary_nm",
+                 "certainty", "reaches_other_kind", "claimant_shares"}
+)  # fmt: skip
+
 #: Columns copied from the zone a point is in.
 _ZONE_COLUMNS = ("zone_kind", "zone_name", "zone_id", "claimants", "sovereign")
 
@@ -109,6 +119,11 @@ def require_classified(frame: object, *, caller: str) -> gpd.GeoDataFrame:
     if not isinstance(frame, gpd.GeoDataFrame):
         raise InputError(f"{caller} takes a GeoDataFrame from geo.classify, not {type(frame)}")
     if not is_classified(frame):
+        if set(ZONE_ONLY_COLUMNS) <= set(frame.columns):
+            raise InputError(
+                f"{caller} needs the full classification; these rows were classified "
+                "with distances=False (zone only): run geo.classify(incidents, zones)"
+            )
         missing = [c for c in OUTPUT_COLUMNS if c not in frame.columns]
         raise InputError(
             f"{caller} takes classified incidents (missing {', '.join(missing[:3])}...); "
@@ -140,16 +155,20 @@ def _in_chunks(
     incidents: gpd.GeoDataFrame,
     run: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame],
     *,
+    size: int,
     progress: bool,
 ) -> gpd.GeoDataFrame:
-    """Run ``run`` on consecutive slices of at most CLASSIFY_CHUNK_POINTS rows; concatenate."""
-    size = settings.CLASSIFY_CHUNK_POINTS
+    """Run ``run`` on consecutive slices of at most ``size`` rows; concatenate."""
     parts = []
     with Progress(len(incidents), desc="classify", unit="pt", enabled=progress) as report:
         for start in range(0, len(incidents), size):
             parts.append(run(incidents.iloc[start : start + size]))
             report.update(len(parts[-1]))
     out = gpd.GeoDataFrame(pd.concat(parts), crs=incidents.crs)
+    for name in out.columns:  # categoricals whose chunks differ in categories stay categorical
+        if all(isinstance(p[name].dtype, pd.CategoricalDtype) for p in parts):
+            merged = union_categoricals([p[name].array for p in parts])
+            out[name] = pd.Categorical(merged, categories=merged.categories)
     out.attrs = dict(incidents.attrs)
     return out
 
@@ -355,10 +374,16 @@ def _regimes(prepared: PreparedZones, pts: np.ndarray) -> np.ndarray:
 
 
 def _classify_frame(
-    incidents: gpd.GeoDataFrame, prepared: PreparedZones, *, statement_state: str
+    incidents: gpd.GeoDataFrame,
+    prepared: PreparedZones,
+    *,
+    statement_state: str,
+    distances: bool = True,
 ) -> gpd.GeoDataFrame:
     """Classify one in-memory frame (at most one chunk) against a prepared zone set."""
     pts, has = _points(incidents)
+    if not distances:
+        return zone_columns(incidents, prepared, pts, has)
     cols, covered = _zone_of(prepared, pts, has)
     coast_nm, coast_state = _coast_distance(prepared, pts, has)
     edge_nm = _edge_distance(prepared, pts, cols["zone_id"], covered)
@@ -387,13 +412,17 @@ def _classify_frame(
     return out
 
 
-def _classify_dask(incidents: Any, prepared: PreparedZones, *, statement_state: str) -> Any:
+def _classify_dask(
+    incidents: Any, prepared: PreparedZones, *, statement_state: str, distances: bool
+) -> Any:
     from .distributed import is_dask_frame, map_prepared, read_positions
 
     frame = incidents if is_dask_frame(incidents) else read_positions(incidents)
     if frame.crs is None:
         raise InputError("incidents have no CRS; set one, e.g. ddf.set_crs(4326)")
-    return map_prepared(classify, frame, prepared, statement_state=statement_state)
+    return map_prepared(
+        classify, frame, prepared, statement_state=statement_state, distances=distances
+    )
 
 
 def classify(
@@ -402,6 +431,7 @@ def classify(
     *,
     prepared: PreparedZones | None = None,
     statement_state: str = "JPN",
+    distances: bool = True,
     progress: bool = False,
 ) -> gpd.GeoDataFrame:
     """Classify incident points against a zone set.
@@ -423,6 +453,9 @@ def classify(
     statement_state : str, default "JPN"
         Whose EEZ a ``statement_eez`` column (``inside``/``outside``, as official
         statements say) is about.
+    distances : bool, default True
+        False: only the zone columns (:data:`ZONE_ONLY_COLUMNS`), with no distance,
+        certainty or statement work: the fast mode for millions of positions.
     progress : bool, default False
         Show a progress bar over the chunks of a large input.
 
@@ -431,7 +464,8 @@ def classify(
     geopandas.GeoDataFrame
         A copy of ``incidents`` (same index and order) with the columns of
         :data:`OUTPUT_COLUMNS` (each described in this module's docstring), and
-        ``statement_check`` when the input has a ``statement_eez`` column.
+        ``statement_check`` when the input has a ``statement_eez`` column; with
+        ``distances=False``, those of :data:`ZONE_ONLY_COLUMNS`.
 
     Examples
     --------
@@ -446,14 +480,18 @@ def classify(
         from .distributed import is_dask_frame
 
         if is_dask_frame(incidents) or _is_parquet_source(incidents):
-            return _classify_dask(incidents, ready, statement_state=statement_state)
+            return _classify_dask(
+                incidents, ready, statement_state=statement_state, distances=distances
+            )
         raise InputError("classify expects a GeoDataFrame of points (see geo.load_incidents)")
     _points(incidents.iloc[:0])  # CRS check before any work
 
     def run(chunk: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-        return _classify_frame(chunk, ready, statement_state=statement_state)
+        return _classify_frame(chunk, ready, statement_state=statement_state, distances=distances)
 
-    if len(incidents) > settings.CLASSIFY_CHUNK_POINTS:
-        # Bounded memory: the distance computations hold several arrays per point.
-        return _in_chunks(incidents, run, progress=progress)
+    # Bounded memory: the distance computations hold several arrays per point; the
+    # zone-only columns are small, and larger chunks let the lookup use every core.
+    size = settings.CLASSIFY_CHUNK_POINTS if distances else settings.ZONE_ONLY_CHUNK_POINTS
+    if len(incidents) > size:
+        return _in_chunks(incidents, run, size=size, progress=progress)
     return run(incidents)

@@ -7,6 +7,7 @@ User errors (a missing file, a bad row, an unknown option value) print one line,
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import math
 import signal
@@ -190,8 +191,9 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
         if not args.verbose:
             quiet_dask_logs()
+        func = classify if not args.no_distances else functools.partial(classify, distances=False)
         rows_read, rows_written = map_to_parquet(
-            classify,
+            func,
             args.files,
             args.output,
             prepared=prepared,
@@ -209,7 +211,8 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         rejects_to=args.rejects,
         **_reading_options(args),
     )
-    classified = classify(incidents, prepared=prepared, progress=not args.no_progress)
+    classified = classify(incidents, prepared=prepared, distances=not args.no_distances,
+                          progress=not args.no_progress)  # fmt: skip
     write_frame(classified, args.output, raw=args.raw, inputs=_inputs(args))
     print(_summary(classified))
     print(f"{len(classified)} incidents classified; written to {args.output}")
@@ -484,6 +487,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write CSV text as it is (by default cells starting with = + - @ are "
         "prefixed with ' so spreadsheets do not run them as formulas)",
+    )
+    p.add_argument(
+        "--no-distances",
+        action="store_true",
+        help="only the zone columns (zone, claimants, sovereign, shelf, regimes, dashed line): "
+        "no distances or certainty, much faster for millions of positions",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_classify)

@@ -15,9 +15,12 @@ so the index returns exactly what an exact "intersects" join returns.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -27,7 +30,7 @@ from . import settings
 from ._threads import map_slices
 from .zones.schema import KIND_PRIORITY, coverage_of
 
-__all__ = ["NONE", "OUTSIDE", "ZoneIndex"]
+__all__ = ["NONE", "OUTSIDE", "ZoneIndex", "index_key"]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,20 @@ MAX_CELLS = 2_000_000
 GRID_MIN_POINTS = 20_000
 OUTSIDE = -2  # outside the coverage
 _MIXED = -3
+
+
+#: Version of the saved index format; part of :func:`index_key`.
+_FORMAT = "zone-index-1"
+
+
+def index_key(zones: gpd.GeoDataFrame) -> str:
+    """Return a key naming a zone set's geometry, kinds and coverage (for saved indexes)."""
+    digest = hashlib.sha256(_FORMAT.encode())
+    for wkb in shapely.to_wkb(np.asarray(zones.geometry.values, dtype=object)):
+        digest.update(wkb)
+    digest.update("\x1f".join(map(str, zones["kind"])).encode())
+    digest.update(shapely.to_wkb(coverage_of(zones)))
+    return digest.hexdigest()[:32]
 
 
 def _subdivide(geom: shapely.Geometry, max_vertices: int) -> Iterator[shapely.Geometry]:
@@ -87,6 +104,10 @@ class ZoneIndex:
         Largest piece of a zone in the STRtree used for exact tests.
     grid : bool or None, default None
         Build the grid now (True), never (False), or on the first large lookup (None).
+    refine : int, default 0
+        Halve the cells this many times where zone edges are near (answered cells
+        only pass their answer on): fewer exact tests per lookup, for an index built
+        once and saved (:meth:`save`).
 
     Examples
     --------
@@ -104,13 +125,9 @@ class ZoneIndex:
         cell_deg: float = 0.05,
         max_vertices: int = 256,
         grid: bool | None = None,
+        refine: int = 0,
     ):
-        self.zones = zones
-        self.geoms = np.asarray(zones.geometry.values, dtype=object)
-        shapely.prepare(self.geoms)
-        self.priority = zones["kind"].map(KIND_PRIORITY).to_numpy()
-        self.coverage = coverage_of(zones)
-        shapely.prepare(self.coverage)
+        self._init_zones(zones)
         pieces, owner = [], []
         for i, g in enumerate(self.geoms):
             for p in _subdivide(g, max_vertices):
@@ -120,6 +137,20 @@ class ZoneIndex:
         self.piece_zone = np.asarray(owner, dtype=np.int64)
         self.tree = shapely.STRtree(self.pieces)
         self.cell_deg = cell_deg
+        self._refine = refine
+        self._init_sets(grid=grid)
+        if grid:
+            self._build_grid()
+
+    def _init_zones(self, zones: gpd.GeoDataFrame) -> None:
+        self.zones = zones
+        self.geoms = np.asarray(zones.geometry.values, dtype=object)
+        shapely.prepare(self.geoms)
+        self.priority = zones["kind"].map(KIND_PRIORITY).to_numpy()
+        self.coverage = coverage_of(zones)
+        shapely.prepare(self.coverage)
+
+    def _init_sets(self, *, grid: bool | None) -> None:
         self.grid: np.ndarray | None = None
         self._lock = threading.RLock()
         self._sets: list[tuple[int, ...]] = []
@@ -130,8 +161,6 @@ class ZoneIndex:
         self._single = np.array(
             [self._set_id((i,)) for i in range(len(self.geoms))], dtype=np.int32
         )
-        if grid:
-            self._build_grid()
 
     # -- grid ---------------------------------------------------------------
     def _build_grid(self) -> None:
@@ -145,9 +174,25 @@ class ZoneIndex:
         self.x0, self.y0 = np.floor(west / c) * c, np.floor(south / c) * c
         self.nx = int(np.ceil((east - self.x0) / c)) + 1
         self.ny = int(np.ceil((north - self.y0) / c)) + 1
-        # Cells crossed by any edge (zones and coverage), and their neighbours.
+        grown = self._mixed_cells()
+        # Every other cell takes the answer of its centre.
+        answer = np.full((self.ny, self.nx), _MIXED, dtype=np.int32)
+        cy, cx = np.nonzero(~grown)
+        answer[cy, cx] = self._exact_sets(self.x0 + (cx + 0.5) * c, self.y0 + (cy + 0.5) * c)
+        self.grid = answer
+        for _ in range(self._refine):
+            self._halve_cells()
+        if len(self._sets) < np.iinfo(np.int16).max:  # half the memory of a fine grid
+            self.grid = self.grid.astype(np.int16)
+        log.info(
+            "zone index: %d x %d cells, %.1f %% mixed, %d pieces",
+            self.nx, self.ny, 100.0 * (self.grid == _MIXED).mean(), len(self.pieces),
+        )  # fmt: skip
+
+    def _mixed_cells(self) -> np.ndarray:
+        """Cells crossed by any edge (zones and coverage), and their neighbours."""
         edges = shapely.boundary(np.append(self.geoms, self.coverage))
-        xy = shapely.get_coordinates(shapely.segmentize(edges, c / 4.0))
+        xy = shapely.get_coordinates(shapely.segmentize(edges, self.cell_deg / 4.0))
         ix, iy = self._cell(xy[:, 0], xy[:, 1])
         mixed = np.zeros((self.ny, self.nx), dtype=bool)
         ok = (ix >= 0) & (ix < self.nx) & (iy >= 0) & (iy < self.ny)
@@ -157,17 +202,25 @@ class ZoneIndex:
         grown[:-1, :] |= mixed[1:, :]
         grown[:, 1:] |= grown[:, :-1].copy()
         grown[:, :-1] |= grown[:, 1:].copy()
-        # Every other cell takes the answer of its centre.
-        answer = np.full((self.ny, self.nx), _MIXED, dtype=np.int32)
-        cy, cx = np.nonzero(~grown)
-        centres_x = self.x0 + (cx + 0.5) * c
-        centres_y = self.y0 + (cy + 0.5) * c
-        answer[cy, cx] = self._exact_sets(centres_x, centres_y)
-        self.grid = answer
-        log.info(
-            "zone index: %d x %d cells, %.1f %% mixed, %d pieces",
-            self.nx, self.ny, 100.0 * grown.mean(), len(self.pieces),
-        )  # fmt: skip
+        return grown
+
+    def _halve_cells(self) -> None:
+        """Split every cell in four.
+
+        Answered cells pass their answer on (no edge comes near them); the cells of
+        mixed ones are marked and tested again at this size.
+        """
+        assert self.grid is not None
+        coarse = self.grid
+        self.cell_deg /= 2.0
+        self.nx, self.ny = 2 * self.nx, 2 * self.ny
+        fine = np.repeat(np.repeat(coarse, 2, axis=0), 2, axis=1)
+        grown = self._mixed_cells()
+        fine[grown] = _MIXED
+        cy, cx = np.nonzero((fine == _MIXED) & ~grown)
+        c = self.cell_deg
+        fine[cy, cx] = self._exact_sets(self.x0 + (cx + 0.5) * c, self.y0 + (cy + 0.5) * c)
+        self.grid = fine
 
     def _cell(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ix = np.floor((x - self.x0) / self.cell_deg).astype(np.int64)
@@ -265,6 +318,89 @@ class ZoneIndex:
         known = codes >= 0
         out[known] = self._best[codes[known]]
         return out
+
+    # -- persistence -----------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write the index (with its grid) to ``path`` (``.npz``, atomically); return it.
+
+        :meth:`load` reads it back for the same zone set, without the grid's exact
+        tests (most of the build time). No pickle: arrays and WKB only.
+        """
+        with self._lock:
+            if self.grid is None:
+                self._build_grid()
+        assert self.grid is not None
+        wkb = shapely.to_wkb(self.pieces)
+        members = [np.asarray(m, dtype=np.int32) for m in self._sets]
+        arrays = {
+            "key": np.frombuffer(index_key(self.zones).encode(), dtype=np.uint8),
+            "grid": self.grid,
+            "frame": np.array([self.x0, self.y0, self.cell_deg, self.nx, self.ny], dtype=float),
+            "pieces": np.frombuffer(b"".join(wkb), dtype=np.uint8),
+            "piece_ends": np.cumsum([len(b) for b in wkb]).astype(np.int64),
+            "piece_zone": self.piece_zone,
+            "sets": np.concatenate([np.zeros(0, dtype=np.int32), *members]),
+            "set_ends": np.cumsum([len(m) for m in members]).astype(np.int64),
+        }
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        with open(tmp, "wb") as fh:
+            # The grid is long runs of one answer. (numpy's stubs mistype **arrays.)
+            np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]
+        os.replace(tmp, target)
+        return target
+
+    @classmethod
+    def load(cls, path: str | Path, zones: gpd.GeoDataFrame) -> ZoneIndex:
+        """Read an index written by :meth:`save` for ``zones``.
+
+        Raises
+        ------
+        ValueError
+            If the file was written for another zone set (or another version).
+        """
+        with np.load(path, allow_pickle=False) as data:
+            if bytes(data["key"]).decode() != index_key(zones):
+                raise ValueError(f"{path}: the index was built for another zone set")
+            self = cls.__new__(cls)
+            self._init_zones(zones)
+            ends = data["piece_ends"]
+            raw = data["pieces"].tobytes()
+            starts = np.r_[0, ends[:-1]]
+            self.pieces = shapely.from_wkb([raw[a:b] for a, b in zip(starts, ends, strict=True)])
+            self.piece_zone = data["piece_zone"].astype(np.int64)
+            self.tree = shapely.STRtree(self.pieces)
+            sets, set_ends = data["sets"], data["set_ends"]
+            bounds = zip(np.r_[0, set_ends[:-1]], set_ends, strict=True)
+            stored = [tuple(int(v) for v in sets[a:b]) for a, b in bounds]
+            self._init_sets(grid=True)
+            for members in stored[1:]:
+                self._set_id(members)
+            x0, y0, cell, nx, ny = data["frame"]
+            self.x0, self.y0, self.cell_deg, self.nx, self.ny = x0, y0, cell, int(nx), int(ny)
+            self.grid = data["grid"]
+        if self._sets != stored:
+            raise ValueError(f"{path}: zone sets do not match the zone set's order")
+        # GEOS builds the STRtree and each prepared polygon's point locator on first
+        # use, which is not safe on several threads at once (lookups of large inputs
+        # run on threads): use the tree and every zone once here, on this thread.
+        probe = shapely.get_coordinates(shapely.point_on_surface(self.geoms))
+        self._exact_sets(probe[:, 0], probe[:, 1])
+        shapely.intersects_xy(self.geoms, probe[:, 0], probe[:, 1])
+        return self
+
+    def set_codes(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Return, per point, the id of the set of zones holding it (0: none; <0: outside).
+
+        :meth:`members` gives the zones of an id; unlike :meth:`zone_sets`, no Python
+        object per point.
+        """
+        return self._set_codes(x, y)
+
+    def members(self, code: int) -> tuple[int, ...]:
+        """Return the zone rows of a set id from :meth:`set_codes`."""
+        return self._sets[code]
 
     def zone_sets(self, x: np.ndarray, y: np.ndarray) -> list[tuple[int, ...] | None]:
         """Return, per point, the row numbers of every zone it intersects (None: outside)."""

@@ -218,6 +218,8 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         values = out[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # zone-only columns: text too
+            values = values.astype(object)
         if values.dtype != object and not pd.api.types.is_string_dtype(values):
             continue
         text = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES))

@@ -9,8 +9,9 @@ classifies many batches against one zone set builds the index once::
         geo.classify(batch, prepared=prepared)
 
 Nothing is cached behind the caller's back: a new :class:`PreparedZones` starts
-empty. The one exception is :func:`bundled`, the bundled East Asia set, which is
-loaded and prepared once per process. Pickling keeps only the zone set (the
+empty, unless it is given an ``index_dir`` to keep its zone index in. The one
+exception is :func:`bundled`, the bundled East Asia set, which is loaded and
+prepared once per process. Pickling keeps only the zone set and ``index_dir`` (the
 derived parts are rebuilt lazily where it is unpickled), so a Dask worker that
 receives a scattered object builds its parts once and reuses them across tasks.
 """
@@ -20,7 +21,9 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import geopandas as gpd
@@ -30,7 +33,7 @@ import shapely
 
 from .coast import Coastline
 from .errors import InputError
-from .index import ZoneIndex
+from .index import ZoneIndex, index_key
 from .zones.load import load_zones
 from .zones.schema import OVERLAY_KINDS, ZONE_KINDS, coverage_of
 
@@ -48,6 +51,11 @@ SEA_KINDS: tuple[str, ...] = tuple(k for k in ZONE_KINDS if k != "land" and k no
 KIND_AS_CLASS: dict[str, str] = {"overlapping_claim": "eez", "joint_regime": "eez"}
 
 
+#: Cell halvings of an index kept in ``index_dir`` (built once, so worth a finer grid:
+#: on the bundled set 2.4 -> 5.8 s to build, lookups 2.6 times as fast).
+INDEX_DIR_REFINE = 2
+
+
 class PreparedZones:
     """A zone set and the structures built from it, each built on first use.
 
@@ -56,6 +64,11 @@ class PreparedZones:
     zones : geopandas.GeoDataFrame
         A zone set in the schema of :mod:`geo.zones.schema` (as returned by
         :func:`geo.load_zones` or :func:`geo.build_zones`).
+    index_dir : str or Path, optional
+        A folder for the zone index: read from it when it holds the index of this
+        zone set (named by a hash of its geometry), else built once and written
+        there. Saves about 2 s per process on the bundled set. By default nothing
+        is written.
 
     Attributes
     ----------
@@ -70,7 +83,7 @@ class PreparedZones:
     ['senkaku-territorial-sea']
     """
 
-    def __init__(self, zones: gpd.GeoDataFrame):
+    def __init__(self, zones: gpd.GeoDataFrame, *, index_dir: str | Path | None = None):
         if not isinstance(zones, gpd.GeoDataFrame):
             raise InputError(
                 f"PreparedZones takes a zone set (GeoDataFrame), not {type(zones).__name__}"
@@ -81,14 +94,15 @@ class PreparedZones:
         self.sea = zones[~overlay] if overlay.any() else zones
         #: Continental-shelf and regime zones, which lie over the sea zones.
         self.overlays = zones[overlay]
+        self.index_dir = Path(index_dir) if index_dir is not None else None
         self._parts: dict[tuple[str, str], Any] = {}
         self._lock = threading.RLock()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"zones": self.zones}
+        return {"zones": self.zones, "index_dir": self.index_dir}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["zones"])  # type: ignore[misc]
+        self.__init__(state["zones"], index_dir=state.get("index_dir"))  # type: ignore[misc]
 
     def __repr__(self) -> str:
         built = ", ".join(sorted(f"{a}:{b}" if b else a for a, b in self._parts)) or "nothing"
@@ -118,8 +132,29 @@ class PreparedZones:
 
     @property
     def index(self) -> ZoneIndex:
-        """Point-in-zone index (:class:`geo.index.ZoneIndex`)."""
-        return self._part(("index", ""), lambda: ZoneIndex(self.sea))
+        """Point-in-zone index (:class:`geo.index.ZoneIndex`).
+
+        With ``index_dir``, the index (grid included) is read from that folder when a
+        file for this zone set is there, else built and written there for next time.
+        """
+        return self._part(("index", ""), self._load_or_build_index)
+
+    def _load_or_build_index(self) -> ZoneIndex:
+        if self.index_dir is None:
+            return ZoneIndex(self.sea)
+        path = self.index_dir / f"zone-index-{index_key(self.sea)}.npz"
+        if path.exists():
+            try:
+                return ZoneIndex.load(path, self.sea)
+            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+                log.warning("zone index %s not used (%s); building it again", path, exc)
+        index = ZoneIndex(self.sea, grid=True, refine=INDEX_DIR_REFINE)
+        try:
+            index.save(path)
+            log.info("zone index written to %s", path)
+        except OSError as exc:
+            log.warning("zone index not written to %s: %s", path, exc)
+        return index
 
     @property
     def coastline(self) -> Coastline | None:
@@ -178,7 +213,8 @@ class PreparedZones:
 
         def build() -> ZoneIndex | None:
             rows = self.overlays[self.overlays["kind"] == kind]
-            return ZoneIndex(rows) if len(rows) else None
+            # Few polygons, asked only for points in their boxes: exact tests, no grid.
+            return ZoneIndex(rows, grid=False) if len(rows) else None
 
         return self._part(("overlay", kind), build)
 

@@ -132,6 +132,10 @@ CHUNK_POINTS: int = 500_000
 #: hold several arrays per point; 200,000 rows keep the peak near 2 GB).
 CLASSIFY_CHUNK_POINTS: int = 200_000
 
+#: The same for ``classify(..., distances=False)``, whose columns are small: chunks
+#: several times :data:`CHUNK_POINTS`, so that each lookup runs on every core.
+ZONE_ONLY_CHUNK_POINTS: int = 2_000_000
+
 #: Threads for chunked work; None means every core.
 n_workers: int | None = None
 
