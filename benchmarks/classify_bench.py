@@ -58,10 +58,8 @@ def _zones():
     return geo.load_zones()
 
 
-def _points(n: int) -> tuple[np.ndarray, np.ndarray]:
-    import geo
-
-    w, s, e, n_ = geo.load_zones().attrs["coverage"].bounds
+def _points(n: int, zones) -> tuple[np.ndarray, np.ndarray]:
+    w, s, e, n_ = zones.attrs["coverage"].bounds
     rng = np.random.default_rng(SEED)
     return rng.uniform(w, e, n), rng.uniform(s, n_, n)
 
@@ -152,7 +150,7 @@ def run_one(engine: str, n: int) -> dict:
     import geo
 
     zones = _zones()
-    x, y = _points(n)
+    x, y = _points(n, zones)
     n_vertices = int(shapely.get_num_coordinates(zones.geometry.values).sum())
     result = {"engine": engine, "vertices": n_vertices, "points": n}
     if engine == "duckdb":

@@ -167,8 +167,7 @@ def _in_chunks(
     out = gpd.GeoDataFrame(pd.concat(parts), crs=incidents.crs)
     for name in out.columns:  # categoricals whose chunks differ in categories stay categorical
         if all(isinstance(p[name].dtype, pd.CategoricalDtype) for p in parts):
-            merged = union_categoricals([p[name].array for p in parts])
-            out[name] = pd.Categorical(merged, categories=merged.categories)
+            out[name] = union_categoricals([p[name].array for p in parts])
     out.attrs = dict(incidents.attrs)
     return out
 
@@ -338,13 +337,12 @@ def _overlay_values(
     prepared: PreparedZones, kind: str, column: str, pts: np.ndarray, rows: np.ndarray
 ) -> Iterator[tuple[int, np.ndarray]]:
     """Yield ``(row, values)``: ``column`` of every ``kind`` overlay over each point in ``rows``."""
-    if not len(rows) or prepared.overlay_index(kind) is None:
+    if not len(rows):
         return
     values = prepared.overlays.loc[prepared.overlays["kind"] == kind, column].to_numpy()
-    hits = prepared.overlays_at(kind, shapely.get_x(pts[rows]), shapely.get_y(pts[rows]))
-    for i, members in zip(rows, hits, strict=True):
-        if members:
-            yield i, values[list(members)]
+    hits = prepared.overlay_hits(kind, shapely.get_x(pts[rows]), shapely.get_y(pts[rows]))
+    for k, members in hits.items():
+        yield rows[k], values[list(members)]
 
 
 def _shelf_claimants(

@@ -108,7 +108,11 @@ def within_dashed_line(points: gpd.GeoSeries | np.ndarray) -> np.ndarray:
             points = points.to_crs(settings.DEFAULT_CRS)
         points = points.values
     pts = np.asarray(points, dtype=object)
-    ok = ~(shapely.is_missing(pts) | shapely.is_empty(pts))
+    ok = np.flatnonzero(~(shapely.is_missing(pts) | shapely.is_empty(pts)))
+    x, y = shapely.get_x(pts[ok]), shapely.get_y(pts[ok])
+    area = dashed_line_area()
+    w, s, e, n = shapely.bounds(area)
+    near = (x >= w) & (x <= e) & (y >= s) & (y <= n)  # only these need the exact test
     out = np.zeros(len(pts), dtype=bool)
-    out[ok] = shapely.contains_xy(dashed_line_area(), *shapely.get_coordinates(pts[ok]).T)
+    out[ok[near]] = shapely.contains_xy(area, x[near], y[near])
     return out

@@ -218,12 +218,21 @@ class PreparedZones:
 
         return self._part(("overlay", kind), build)
 
-    def overlays_at(self, kind: str, x: np.ndarray, y: np.ndarray) -> list[tuple[int, ...]]:
-        """Row numbers (in :attr:`overlays` of that kind) of the overlays holding each point."""
+    def overlay_hits(self, kind: str, x: np.ndarray, y: np.ndarray) -> dict[int, tuple[int, ...]]:
+        """Points inside overlays of one kind: position in ``x``/``y`` -> overlay rows.
+
+        Overlay rows count within :attr:`overlays` of that kind. Only points in the
+        overlays' bounding box are tested; points in none are left out.
+        """
         index = self.overlay_index(kind)
-        if index is None:
-            return [() for _ in range(len(x))]
-        return [s or () for s in index.zone_sets(np.asarray(x), np.asarray(y))]
+        if index is None or not len(x):
+            return {}
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        w, s, e, n = shapely.total_bounds(index.geoms)
+        near = np.flatnonzero((x >= w) & (x <= e) & (y >= s) & (y <= n))
+        codes = index.set_codes(x[near], y[near])  # 0: in no overlay, <0: outside
+        hit = codes > 0
+        return {int(k): index.members(int(c)) for k, c in zip(near[hit], codes[hit], strict=True)}
 
     def zones_at(self, lon: float, lat: float) -> gpd.GeoDataFrame:
         """Return every zone that holds the point (sea zones innermost first, then overlays)."""

@@ -26,7 +26,7 @@ from .errors import InputError
 from .gazetteer import default_gazetteer, landmark_key
 from .geodesy import GEOD, m_to_nm
 from .prepared import PreparedZones, prepare
-from .zones.land import read_features, read_spratly_features
+from .zones.land import bundled_features
 from .zones.schema import WATER_CLASSES, resolve_state
 
 __all__ = ["near", "summary", "summary_chart", "within_eez", "zones_at"]
@@ -111,7 +111,7 @@ def _water_kinds(kinds: Sequence[str] | None) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _group_names() -> tuple[tuple[str, str], ...]:
     """Return the (group id, group name) pairs of the bundled feature tables, read once."""
-    features = pd.concat([read_features(), read_spratly_features()], ignore_index=True)
+    features = bundled_features()
     names = features.get("group_name", features["group"])
     return tuple(dict.fromkeys(zip(features["group"], map(str, names), strict=True)))
 

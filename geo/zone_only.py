@@ -4,7 +4,9 @@
 full classification (the same zone index), but the columns are built from the
 index's zone numbers as pandas categoricals, without a Python string per row, and
 the few overlay zones (continental-shelf claims, regimes) and China's dashed line
-are tested only for points inside their bounding boxes. Ten million positions
+are tested only for points inside their bounding boxes (as in the full
+classification: :meth:`geo.PreparedZones.overlay_hits`,
+:func:`geo.dashed_line.within_dashed_line`). Ten million positions
 take a few hundred MB instead of several GB of object columns.
 """
 
@@ -15,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .dashed_line import dashed_line_area
+from .dashed_line import within_dashed_line
 from .index import NONE, OUTSIDE
 from .prepared import PreparedZones
 from .zones.schema import WATER_CLASSES, join_claimants
@@ -50,25 +52,12 @@ def _categorical(per_zone: np.ndarray, found: np.ndarray, *, none: object, outsi
     return pd.Categorical.from_codes(codes, categories=cats)
 
 
-def _in_box(x: np.ndarray, y: np.ndarray, geom: shapely.Geometry) -> np.ndarray:
-    w, s, e, n = shapely.bounds(geom)
-    return np.flatnonzero((x >= w) & (x <= e) & (y >= s) & (y <= n))
-
-
 def _overlay_hits(
     prepared: PreparedZones, kind: str, x: np.ndarray, y: np.ndarray, rows: np.ndarray
-) -> dict[int, list[int]]:
+) -> dict[int, tuple[int, ...]]:
     """Rows of ``rows`` inside overlays of ``kind``: row -> overlay numbers (of that kind)."""
-    over = prepared.overlays[prepared.overlays["kind"] == kind]
-    if over.empty or not len(rows):
-        return {}
-    near = rows[_in_box(x[rows], y[rows], shapely.union_all(over.geometry.values))]
-    index = prepared.overlay_index(kind)
-    if not len(near) or index is None:
-        return {}
-    codes = index.set_codes(x[near], y[near])  # 0: in no overlay, <0: outside
-    hit = codes > 0
-    return {int(r): list(index.members(int(c))) for r, c in zip(near[hit], codes[hit], strict=True)}
+    hits = prepared.overlay_hits(kind, x[rows], y[rows])
+    return {int(rows[k]): members for k, members in hits.items()}
 
 
 def _with_values(column: pd.Categorical, values: dict[int, str]) -> pd.Categorical:
@@ -110,12 +99,7 @@ def zone_columns(
     out["regimes"] = _with_values(
         blank, {r: "; ".join(sorted({str(names[i]) for i in h})) for r, h in regimes.items()}
     )
-    inside = np.zeros(len(found), dtype=bool)
-    area = dashed_line_area()
-    box = _in_box(x, y, area)
-    box = box[has[box]]
-    inside[box] = shapely.contains_xy(area, x[box], y[box])
-    out["within_dashed_line"] = inside
+    out["within_dashed_line"] = within_dashed_line(pts)
     return out
 
 

@@ -44,7 +44,7 @@ def test_an_index_is_never_read_for_another_zone_set(sea, tmp_path):
         ZoneIndex.load(path, other)
 
 
-def test_prepared_zones_write_the_index_once_and_read_it_after(sea, tmp_path, caplog):
+def test_prepared_zones_write_the_index_once_and_read_it_after(tmp_path):
     zones = geo.load_zones()
     first = geo.PreparedZones(zones, index_dir=tmp_path)
     first.index  # noqa: B018 - builds and writes

@@ -20,7 +20,7 @@ from shapely.ops import polylabel
 
 from ..datasets import data_path
 from ..geodesy import GEOD
-from ..zones.land import read_features, read_spratly_features
+from ..zones.land import bundled_features
 from ..zones.schema import STATE_NAMES, coverage_of
 from .elements import Snippet
 from .escape import clip, script_json
@@ -104,11 +104,6 @@ def _disputed_labels(features: pd.DataFrame, zones: gpd.GeoDataFrame) -> list[di
     return out
 
 
-def _bundled_features() -> pd.DataFrame:
-    """Return the bundled island features: ``features.csv`` and the Spratlys."""
-    return pd.concat([read_features(), read_spratly_features()], ignore_index=True)
-
-
 def _table_labels(table: pd.DataFrame, *, kind_of: Any, min_zoom: Any) -> list[dict[str, Any]]:
     return [
         {"text": str(row["name"]), "kind": kind_of(row), "lat": float(row["lat"]),
@@ -142,7 +137,7 @@ def map_labels(
         ``text``, ``kind``, ``lat``, ``lon``, ``min_zoom`` and ``priority``, sorted by
         priority; texts are cut to the map's text limit.
     """
-    feats = _bundled_features() if features is None else features
+    feats = bundled_features() if features is None else features
     places = pd.read_csv(gazetteer or data_path("gazetteer.csv"), keep_default_na=False)
     # A dispute group's own label names it; its reference point would repeat it.
     places = places[places["kind"] != "island_group"]

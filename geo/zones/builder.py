@@ -44,11 +44,11 @@ from .. import settings
 from ..errors import DataSourceError
 from ..geodesy import GEOD, unit_vectors
 from .land import (
+    bundled_features,
     label_units,
     read_features,
     read_land,
     read_shelf_claims,
-    read_spratly_features,
     read_state_claims,
     within_nm,
 )
@@ -385,7 +385,7 @@ def _feature_table(features: str | Path | pd.DataFrame | None) -> pd.DataFrame:
         return features
     if features is not None:
         return read_features(features)
-    return pd.concat([read_features(), read_spratly_features()], ignore_index=True)
+    return bundled_features()
 
 
 def _with_scenario(
@@ -528,10 +528,10 @@ def _zone_rows(
     land_by_unit = units.dissolve("unit")
     for unit, sc in scenario.iterrows():
         base = {"claimants": sc.claimants, "sovereign": sc.sovereign, "unit": unit}
-        kind, name = (
+        own_kind, own = (
             ("territorial_sea", "territorial sea") if unit in submerged else ("land", "land")
         )
-        rows.append({**base, "kind": kind, "name": f"{sc.unit_name} {name}",
+        rows.append({**base, "kind": own_kind, "name": f"{sc.unit_name} {own}",
                      "geometry": land_by_unit.geometry[unit]})  # fmt: skip
         if unit in internal and not (piece := shapely.intersection(internal[unit], cover)).is_empty:
             name = f"{sc.unit_name} internal waters"

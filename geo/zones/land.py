@@ -31,6 +31,7 @@ from ..io import read_vector
 
 __all__ = [
     "NATURAL_EARTH_STATE",
+    "bundled_features",
     "label_units",
     "natural_earth_path",
     "read_features",
@@ -180,6 +181,11 @@ def read_spratly_features(path: str | Path | None = None) -> pd.DataFrame:
             "source": table["coord_source"].to_numpy(),
         }
     )
+
+
+def bundled_features() -> pd.DataFrame:
+    """Return the bundled island features: ``features.csv`` and the Spratlys."""
+    return pd.concat([read_features(), read_spratly_features()], ignore_index=True)
 
 
 def read_state_claims(path: str | Path | None = None) -> pd.DataFrame:
