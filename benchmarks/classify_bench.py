@@ -28,7 +28,12 @@ Zone only (which zone, which claimants):
 Full classification (zone, claimants, distance to the coast; flashpoints also the
 distance to the zone's edge and the certainty):
 
-* ``classify``: ``geo.classify(points, zones)``, geodesic;
+* ``classify``: ``geo.classify(points, zones)``, geodesic, everything built in the
+  run; ``classify-saved-index``: ``PreparedZones(zones, index_dir=...)`` reading the
+  zone index, the coastline and the zone edges with their distance grids
+  (:mod:`geo.distance_grid`) that one earlier run built and wrote (that one-off
+  cost is printed first), then ``geo.classify(points, prepared=...)``; this one
+  also on ``--classify-large`` points (10 million), against the baseline's rate;
 * ``sjoin+nearest``: ``sjoin(predicate="within")`` then ``sjoin_nearest`` against
   the coastline in an azimuthal equidistant projection centred on the coverage
   (planar, so not geodesic away from the centre, and no distance to the zone's edge).
@@ -84,6 +89,18 @@ def _sea(zones):
     return gpd.GeoDataFrame(
         zones[["zone_id", "kind", "claimants"]], geometry=zones.geometry.values, crs=4326
     )
+
+
+def _run_classify_saved(zones, pts, result: dict, index_dir: str) -> None:
+    import geo
+
+    t0 = time.perf_counter()
+    prepared = geo.PreparedZones(zones, index_dir=index_dir)
+    prepared.index, prepared.coastline, prepared.boundaries  # noqa: B018 - read from index_dir
+    t1 = time.perf_counter()
+    out = geo.classify(pts, prepared=prepared)
+    t2 = time.perf_counter()
+    result |= {"build_s": t1 - t0, "query_s": t2 - t1, "seconds": t2 - t0, "rows": len(out)}
 
 
 def _run_zones(zones, pts, result: dict, index_dir: str | None) -> None:
@@ -165,6 +182,8 @@ def run_one(engine: str, n: int) -> dict:
             t0 = time.perf_counter()
             joined = gpd.sjoin(pts, _sea(zones), predicate="within", how="left")
             result |= {"seconds": time.perf_counter() - t0, "rows": len(joined)}
+        elif engine == "classify-saved-index":
+            _run_classify_saved(zones, pts, result, os.environ["FLASHPOINTS_BENCH_INDEX_DIR"])
         elif engine == "classify":
             t0 = time.perf_counter()
             out = geo.classify(pts, zones)
@@ -202,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run", nargs=2, metavar=("ENGINE", "N"), help=argparse.SUPPRESS)
     parser.add_argument("--zone-points", nargs="+", type=int, default=[1_000_000, 10_000_000])
     parser.add_argument("--classify-points", nargs="+", type=int, default=[200_000, 1_000_000])
+    parser.add_argument("--classify-large", nargs="*", type=int, default=[10_000_000],
+                        help="points for classify-saved-index alone, compared with the "
+                             "baseline's rate at the largest --classify-points")  # fmt: skip
     parser.add_argument("--duckdb-points", type=int, default=100_000,
                         help="points given to DuckDB, whose rate is compared (default: "
                              "%(default)s; it does about 7,000 points/s here)")  # fmt: skip
@@ -216,6 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     once = _spawn("zones-saved-index", 1, saved)  # builds and writes the index: one-off cost
     print(f"zone index built and written once: {once['build_s']:.2f} s ({index_dir})")
     rows.append(once | {"engine": "index-build-and-save"})
+    grids = _spawn("classify-saved-index", 1, saved)  # coastline and edges with their grids
+    print(f"coastline and zone edges with distance grids built and written once: "
+          f"{grids['build_s']:.2f} s")  # fmt: skip
+    rows.append(grids | {"engine": "grids-build-and-save"})
     duck = _spawn("duckdb", args.duckdb_points)
     print(_line(duck, {}), flush=True)
     rows.append(duck)
@@ -227,12 +253,19 @@ def main(argv: list[str] | None = None) -> int:
         kept = _spawn("zones-saved-index", n, saved)
         print(_line(kept, base), flush=True)
         rows += [base["sjoin-within"], mine, kept]
+    base = {}
     for n in args.classify_points:
         base = {"sjoin+nearest": _spawn("sjoin+nearest", n)}
         print(_line(base["sjoin+nearest"], {}), flush=True)
         mine = _spawn("classify", n)
         print(_line(mine, base), flush=True)
-        rows += [*base.values(), mine]
+        kept = _spawn("classify-saved-index", n, saved)
+        print(_line(kept, base), flush=True)
+        rows += [*base.values(), mine, kept]
+    for n in args.classify_large:
+        kept = _spawn("classify-saved-index", n, saved)
+        print(_line(kept, base), flush=True)
+        rows.append(kept)
     print(f"zone set: {rows[0]['vertices']:,} vertices; {os.cpu_count()} cores")
     if args.json:
         with open(args.json, "w") as fh:

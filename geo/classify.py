@@ -174,8 +174,12 @@ def _in_chunks(
 
 def _zone_of(
     prepared: PreparedZones, pts: np.ndarray, has: np.ndarray
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Zone columns per row (empty where none), and the rows inside the coverage."""
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Zone columns per row (empty where none), the rows inside the coverage, zone rows.
+
+    Zone rows count in ``prepared.sea``: ``NONE`` on the high seas, ``OUTSIDE``
+    outside the coverage or with no position.
+    """
     n = len(pts)
     cols = {name: np.full(n, "", dtype=object) for name in _ZONE_COLUMNS}
     idx = np.flatnonzero(has)
@@ -186,7 +190,9 @@ def _zone_of(
     rows, zi = idx[in_zone], found[in_zone]
     for name, values in prepared.columns().items():
         cols[name][rows] = values[zi]
-    return cols, idx[found != OUTSIDE]
+    zone_row = np.full(n, OUTSIDE, dtype=np.int64)
+    zone_row[idx] = found
+    return cols, idx[found != OUTSIDE], zone_row
 
 
 def _coast_distance(
@@ -204,16 +210,34 @@ def _coast_distance(
 
 
 def _edge_distance(
-    prepared: PreparedZones, pts: np.ndarray, zone_id: np.ndarray, covered: np.ndarray
+    prepared: PreparedZones, pts: np.ndarray, zone_row: np.ndarray, covered: np.ndarray
 ) -> np.ndarray:
-    """Geodesic distance (nm) to the edge of the zone each point is in (high seas: any zone)."""
+    """Geodesic distance (nm) to the edge of the zone each point is in (high seas: any zone).
+
+    Sea and land zones partition the coverage, so a point's nearest zone edge,
+    of any zone, is an edge of its own zone: one search over every edge
+    (:attr:`PreparedZones.boundaries`) serves all points. Where the nearest edge
+    is not one of the point's own zone (zones that overlap, or a shared edge not
+    drawn identically in both zones), that zone's own edge is measured.
+    """
     edge_nm = np.full(len(pts), np.nan)
-    for zid in pd.unique(zone_id[covered]):
-        rows = covered[zone_id[covered] == zid]
-        edge = prepared.edge(str(zid))
+    edges = prepared.boundaries
+    if edges is None or not len(covered):
+        return edge_nm
+    x, y = shapely.get_x(pts[covered]), shapely.get_y(pts[covered])
+    own = zone_row[covered]
+    d_m, seg = edges.nearest(x, y)
+    ok = (own < 0) | (edges.state[seg] == own) | (edges.other_state[seg] == own)
+    edge_nm[covered[ok]] = m_to_nm(d_m[ok])
+    zone_id = prepared.columns()["zone_id"]
+    for zi in np.unique(own[~ok]):
+        rows = covered[~ok][own[~ok] == zi]
+        edge = prepared.edge(str(zone_id[zi]))
         if edge is not None:
             d_m, _ = edge.distance_m(shapely.get_x(pts[rows]), shapely.get_y(pts[rows]))
             edge_nm[rows] = m_to_nm(d_m)
+    if (~ok).any():
+        log.debug("%d points measured to their own zone's edge", int((~ok).sum()))
     return edge_nm
 
 
@@ -382,9 +406,9 @@ def _classify_frame(
     pts, has = _points(incidents)
     if not distances:
         return zone_columns(incidents, prepared, pts, has)
-    cols, covered = _zone_of(prepared, pts, has)
+    cols, covered, zone_row = _zone_of(prepared, pts, has)
     coast_nm, coast_state = _coast_distance(prepared, pts, has)
-    edge_nm = _edge_distance(prepared, pts, cols["zone_id"], covered)
+    edge_nm = _edge_distance(prepared, pts, zone_row, covered)
     unc_km = _uncertainty_km(incidents)
     certainty, other_kind, shares = _judge(prepared, pts, cols, unc_km, edge_nm)
     out = incidents.copy()

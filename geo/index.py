@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +27,7 @@ import shapely
 
 from . import settings
 from ._threads import map_slices
+from .io import atomic_path
 from .zones.schema import KIND_PRIORITY, coverage_of
 
 __all__ = ["NONE", "OUTSIDE", "ZoneIndex", "index_key"]
@@ -342,14 +342,10 @@ class ZoneIndex:
             "sets": np.concatenate([np.zeros(0, dtype=np.int32), *members]),
             "set_ends": np.cumsum([len(m) for m in members]).astype(np.int64),
         }
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        with open(tmp, "wb") as fh:
+        with atomic_path(path) as tmp, open(tmp, "wb") as fh:
             # The grid is long runs of one answer. (numpy's stubs mistype **arrays.)
             np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]
-        os.replace(tmp, target)
-        return target
+        return Path(path)
 
     @classmethod
     def load(cls, path: str | Path, zones: gpd.GeoDataFrame) -> ZoneIndex:

@@ -55,6 +55,9 @@ KIND_AS_CLASS: dict[str, str] = {"overlapping_claim": "eez", "joint_regime": "ee
 #: on the bundled set 2.4 -> 5.8 s to build, lookups 2.6 times as fast).
 INDEX_DIR_REFINE = 2
 
+#: Version of the coastline and boundary files kept in ``index_dir`` (their names carry it).
+GRID_FORMAT = "g1"
+
 
 class PreparedZones:
     """A zone set and the structures built from it, each built on first use.
@@ -65,10 +68,12 @@ class PreparedZones:
         A zone set in the schema of :mod:`geo.zones.schema` (as returned by
         :func:`geo.load_zones` or :func:`geo.build_zones`).
     index_dir : str or Path, optional
-        A folder for the zone index: read from it when it holds the index of this
-        zone set (named by a hash of its geometry), else built once and written
-        there. Saves about 2 s per process on the bundled set. By default nothing
-        is written.
+        A folder for the zone index and the distance grids of the coastline and
+        the zone edges (:mod:`geo.distance_grid`): each is read from it when it
+        holds one built for this zone set (named by a hash of its geometry), else
+        built once and written there. For millions of points: the grids make
+        distances several times as fast, and take a while to build. By default
+        nothing is written and no grid is built.
 
     Attributes
     ----------
@@ -162,9 +167,51 @@ class PreparedZones:
 
         def build() -> Coastline | None:
             land = self.sea[self.sea["kind"] == "land"]
-            return Coastline(land, rings="coast") if len(land) else None
+            if not len(land):
+                return None
+            return self._kept("coastline", lambda: Coastline(land, rings="coast"))
 
         return self._part(("coastline", ""), build)
+
+    @property
+    def boundaries(self) -> Coastline | None:
+        """Every edge of every sea and land zone, ready for distances.
+
+        A segment's owners (``state``, and ``other_state`` for an edge two zones
+        share, kept once) are the zones' rows in :attr:`sea`. As the zones
+        partition the coverage, the nearest edge to a point is an edge of its own
+        zone (:func:`geo.classify` checks the owners).
+        """
+
+        def build() -> Coastline | None:
+            if self.sea.empty:
+                return None
+            return self._kept("boundaries", lambda: Coastline.from_geometries(
+                self.sea.geometry.values, list(range(len(self.sea))), merge_shared=True
+            ))  # fmt: skip
+
+        return self._part(("boundaries", ""), build)
+
+    def _kept(self, name: str, build: Callable[[], Coastline]) -> Coastline:
+        """``build()``; with ``index_dir``, with a distance grid, kept in that folder.
+
+        The file is named by the zone set's key (:func:`geo.index.index_key`).
+        """
+        if self.index_dir is None:
+            return build()
+        path = self.index_dir / f"{name}-{index_key(self.sea)}-{GRID_FORMAT}.npz"
+        if path.exists():
+            try:
+                return Coastline.load(path)
+            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+                log.warning("%s not used (%s); building it again", path, exc)
+        lines = build().with_grid(tuple(self.coverage.bounds))
+        try:
+            lines.save(path)
+            log.info("%s written to %s", name, path)
+        except OSError as exc:
+            log.warning("%s not written to %s: %s", name, path, exc)
+        return lines
 
     def columns(self) -> dict[str, np.ndarray]:
         """Per-zone arrays that classification copies to its rows (row order of :attr:`sea`)."""
