@@ -395,6 +395,50 @@ def _regimes(prepared: PreparedZones, pts: np.ndarray) -> np.ndarray:
     return out
 
 
+def _new_columns(
+    incidents: gpd.GeoDataFrame, prepared: PreparedZones, *, statement_state: str
+) -> dict[str, np.ndarray]:
+    """Return the columns :func:`classify` adds to one in-memory frame (one chunk at most)."""
+    pts, has = _points(incidents)
+    cols, covered, zone_row = _zone_of(prepared, pts, has)
+    coast_nm, coast_state = _coast_distance(prepared, pts, has)
+    edge_nm = _edge_distance(prepared, pts, zone_row, covered)
+    unc_km = _uncertainty_km(incidents)
+    certainty, other_kind, shares = _judge(prepared, pts, cols, unc_km, edge_nm)
+    kind = cols["zone_kind"].copy()
+    kind[kind == ""] = pd.NA
+    new = {
+        "zone_kind": kind,
+        "zone_name": cols["zone_name"],
+        "zone_id": cols["zone_id"],
+        "claimants": cols["claimants"],
+        "disputed": np.char.find(cols["claimants"].astype(str), "/") >= 0,
+        "sovereign": cols["sovereign"],
+        "distance_to_coast_nm": coast_nm,
+        "nearest_coast_state": coast_state,
+        "distance_to_boundary_nm": edge_nm,
+        "certainty": certainty,
+        "reaches_other_kind": other_kind,
+        "claimant_shares": shares,
+        "shelf_claimants": _shelf_claimants(prepared, pts, cols),
+        "regimes": _regimes(prepared, pts),
+        "within_dashed_line": within_dashed_line(pts),
+    }
+    if "statement_eez" in incidents:
+        said = incidents.assign(zone_kind=pd.Series(kind, index=incidents.index))
+        new["statement_check"] = _statement_check(said, prepared, pts, statement_state).to_numpy()
+    if (~has).any():
+        log.warning("%d incidents have no position; their zone columns are empty", (~has).sum())
+    return new
+
+
+def _with_columns(incidents: gpd.GeoDataFrame, new: dict[str, np.ndarray]) -> gpd.GeoDataFrame:
+    out = incidents.copy()
+    for name, values in new.items():
+        out[name] = values
+    return out
+
+
 def _classify_frame(
     incidents: gpd.GeoDataFrame,
     prepared: PreparedZones,
@@ -403,34 +447,45 @@ def _classify_frame(
     distances: bool = True,
 ) -> gpd.GeoDataFrame:
     """Classify one in-memory frame (at most one chunk) against a prepared zone set."""
-    pts, has = _points(incidents)
     if not distances:
+        pts, has = _points(incidents)
         return zone_columns(incidents, prepared, pts, has)
-    cols, covered, zone_row = _zone_of(prepared, pts, has)
-    coast_nm, coast_state = _coast_distance(prepared, pts, has)
-    edge_nm = _edge_distance(prepared, pts, zone_row, covered)
-    unc_km = _uncertainty_km(incidents)
-    certainty, other_kind, shares = _judge(prepared, pts, cols, unc_km, edge_nm)
+    return _with_columns(
+        incidents, _new_columns(incidents, prepared, statement_state=statement_state)
+    )
+
+
+def _full_in_chunks(
+    incidents: gpd.GeoDataFrame, prepared: PreparedZones, *, statement_state: str, progress: bool
+) -> gpd.GeoDataFrame:
+    """Classify chunk by chunk, and assemble the answer column by column.
+
+    Numbers and flags are written into one array per column; text columns are
+    kept per chunk in pandas' own (compact) string form and joined one column at
+    a time, so no copy of the whole answer is held twice.
+    """
+    size, n = settings.CLASSIFY_CHUNK_POINTS, len(incidents)
+    arrays: dict[str, np.ndarray] = {}
+    texts: dict[str, list[pd.Series]] = {}
+    with Progress(n, desc="classify", unit="pt", enabled=progress) as report:
+        for start in range(0, n, size):
+            chunk = incidents.iloc[start : start + size]
+            new = _new_columns(chunk, prepared, statement_state=statement_state)
+            for name, values in new.items():
+                if values.dtype == object:
+                    texts.setdefault(name, []).append(pd.Series(values))
+                    continue
+                if name not in arrays:
+                    arrays[name] = np.empty(n, dtype=values.dtype)
+                arrays[name][start : start + len(chunk)] = values
+            report.update(len(chunk))
     out = incidents.copy()
-    out["zone_kind"] = pd.Series(cols["zone_kind"], index=out.index).replace("", pd.NA)
-    out["zone_name"] = cols["zone_name"]
-    out["zone_id"] = cols["zone_id"]
-    out["claimants"] = cols["claimants"]
-    out["disputed"] = pd.Series(cols["claimants"], index=out.index).str.contains("/", regex=False)
-    out["sovereign"] = cols["sovereign"]
-    out["distance_to_coast_nm"] = coast_nm
-    out["nearest_coast_state"] = coast_state
-    out["distance_to_boundary_nm"] = edge_nm
-    out["certainty"] = certainty
-    out["reaches_other_kind"] = other_kind
-    out["claimant_shares"] = shares
-    out["shelf_claimants"] = _shelf_claimants(prepared, pts, cols)
-    out["regimes"] = _regimes(prepared, pts)
-    out["within_dashed_line"] = within_dashed_line(pts)
-    if "statement_eez" in out:
-        out["statement_check"] = _statement_check(out, prepared, pts, statement_state)
-    if (~has).any():
-        log.warning("%d incidents have no position; their zone columns are empty", (~has).sum())
+    for name in new:  # in the order of the columns
+        if name in arrays:
+            out[name] = arrays.pop(name)
+        else:
+            out[name] = pd.concat(texts.pop(name), ignore_index=True).set_axis(out.index)
+    out.attrs = dict(incidents.attrs)
     return out
 
 
@@ -515,5 +570,8 @@ def classify(
     # zone-only columns are small, and larger chunks let the lookup use every core.
     size = settings.CLASSIFY_CHUNK_POINTS if distances else settings.ZONE_ONLY_CHUNK_POINTS
     if len(incidents) > size:
+        if distances:
+            return _full_in_chunks(incidents, ready, statement_state=statement_state,
+                                   progress=progress)  # fmt: skip
         return _in_chunks(incidents, run, size=size, progress=progress)
     return run(incidents)

@@ -154,12 +154,14 @@ def test_chunked_classify_equals_whole(bundled_zones, monkeypatch):
 
     rng = np.random.default_rng(3)
     pts = gpd.GeoDataFrame(
-        {"uncertainty_km": rng.uniform(0, 50, 300)},
+        {"uncertainty_km": rng.uniform(0, 50, 300),
+         "statement_eez": rng.choice(["inside", "outside", ""], 300)},
         geometry=shapely.points(rng.uniform(115, 160, 300), rng.uniform(18, 52, 300)),
         crs=4326,
         index=rng.permutation(300) + 1000,
-    )
+    )  # fmt: skip
     whole = classify(pts, bundled_zones)
+    assert set(whole["statement_check"]) >= {"agree", "disagree"}
     monkeypatch.setattr(geo.settings, "CLASSIFY_CHUNK_POINTS", 70)
     chunked = classify(pts, bundled_zones)
     assert_geodataframe_equal(chunked, whole)
