@@ -15,7 +15,8 @@
 from __future__ import annotations
 
 from .load import load_tracks
+from .presence import PRESENCE_COLUMNS, presence
 from .segments import segments
 from .visits import VISIT_COLUMNS, zone_visits
 
-__all__ = ["VISIT_COLUMNS", "load_tracks", "segments", "zone_visits"]
+__all__ = ["PRESENCE_COLUMNS", "VISIT_COLUMNS", "load_tracks", "presence", "segments", "zone_visits"]
