@@ -35,7 +35,7 @@ from .locate import Location, locate
 from .maps import incident_map, save_map, zones_map
 from .prepared import PreparedZones
 from .queries import near, summary, summary_chart, within_eez, zones_at
-from .tracks import load_tracks, presence, zone_visits
+from .tracks import load_tracks, presence, synthetic_patrols, zone_visits
 from .zones import build as build_zones
 from .zones import load_zones, save_zones
 
@@ -64,6 +64,7 @@ __all__ = [
     "save_zones",
     "summary",
     "summary_chart",
+    "synthetic_patrols",
     "within_dashed_line",
     "within_eez",
     "zone_visits",

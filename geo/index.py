@@ -311,9 +311,7 @@ class ZoneIndex:
         """
         x0, y0, x1, y1 = (np.asarray(v, dtype=float) for v in (x0, y0, x1, y1))
         if self.grid is None:
-            if self._grid_mode is False or (
-                self._grid_mode is None and len(x0) < GRID_MIN_POINTS
-            ):
+            if self._grid_mode is False or (self._grid_mode is None and len(x0) < GRID_MIN_POINTS):
                 return np.zeros(len(x0), dtype=bool)
             with self._lock:
                 if self.grid is None:

@@ -17,6 +17,16 @@ from __future__ import annotations
 from .load import load_tracks
 from .presence import PRESENCE_COLUMNS, presence
 from .segments import segments
+from .synthetic import jcg_senkaku_counts, synthetic_patrols
 from .visits import VISIT_COLUMNS, zone_visits
 
-__all__ = ["PRESENCE_COLUMNS", "VISIT_COLUMNS", "load_tracks", "presence", "segments", "zone_visits"]
+__all__ = [
+    "PRESENCE_COLUMNS",
+    "VISIT_COLUMNS",
+    "jcg_senkaku_counts",
+    "load_tracks",
+    "presence",
+    "segments",
+    "synthetic_patrols",
+    "zone_visits",
+]

@@ -62,9 +62,10 @@ def _invalid_mmsi(ids: pd.Series) -> np.ndarray:
 
 def _seconds(times: pd.Series) -> np.ndarray:
     """UTC times as float seconds since the epoch."""
-    return times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]").astype(
-        np.int64
-    ) / 1e9
+    return (
+        times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]").astype(np.int64)
+        / 1e9
+    )
 
 
 def _sequential_jumps(t: np.ndarray, lon: np.ndarray, lat: np.ndarray, speed: float) -> np.ndarray:

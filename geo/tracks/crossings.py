@@ -39,6 +39,8 @@ __all__ = ["Crossings", "Legs", "find_crossings"]
 
 #: Vertices per piece of zone edge in the STRtree.
 _EDGE_PIECE_VERTICES = 32
+#: One turn of longitude, as a coordinate offset.
+_TURN = np.array([360.0, 0.0])
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,8 @@ def _leg_lines(legs: Legs, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lines = shapely.linestrings(lon, lat, indices=owner)
     w, _, e, _ = shapely.bounds(lines).T
     east, west = np.flatnonzero(e > 180.0), np.flatnonzero(w < -180.0)
-    shifted = [shapely.transform(lines[east], lambda xy: xy - [360.0, 0.0]),
-               shapely.transform(lines[west], lambda xy: xy + [360.0, 0.0])]  # fmt: skip
+    shifted = [shapely.transform(lines[east], lambda xy: xy - _TURN),
+               shapely.transform(lines[west], lambda xy: xy + _TURN)]  # fmt: skip
     return np.concatenate([lines, *shifted]), np.concatenate([np.arange(len(k)), east, west])
 
 
@@ -206,9 +208,7 @@ def find_crossings(
     return Crossings(k[c_leg], at, z_from, z_to, lon, lat)
 
 
-def make_legs(
-    start: np.ndarray, lon: np.ndarray, lat: np.ndarray, t_s: np.ndarray
-) -> Legs:
+def make_legs(start: np.ndarray, lon: np.ndarray, lat: np.ndarray, t_s: np.ndarray) -> Legs:
     """Legs from positions ``start`` to ``start + 1`` of the given arrays."""
     lon0, lat0, lon1, lat1 = lon[start], lat[start], lon[start + 1], lat[start + 1]
     az, _, dist = GEOD.inv(lon0, lat0, lon1, lat1)

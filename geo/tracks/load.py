@@ -140,7 +140,7 @@ def _layout(cols: Mapping[str, str]) -> str:
 
 
 def _text(series: pd.Series) -> pd.Series:
-    """A column as stripped text, "" for missing cells; integral floats without ".0"."""
+    """Return a column as stripped text, "" for missing cells; integral floats without ".0"."""
     if pd.api.types.is_float_dtype(series):
         values = series.to_numpy(dtype=float, na_value=np.nan)
         whole = np.isfinite(values) & (values == np.round(values))
@@ -161,7 +161,7 @@ def _times(series: pd.Series, layout: str) -> pd.Series:
 
 
 def _numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """A column as floats and a mask of blank cells."""
+    """Return a column as floats and a mask of blank cells."""
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         values = series.to_numpy(dtype=float, na_value=np.nan)
         return values, np.isnan(values)
@@ -177,12 +177,17 @@ def _coordinate(
     raw = frame[col]
     values, blank = _numbers(raw)
     rejects.add(blank, col, raw, f"{what} is missing")
-    rejects.add(np.isnan(values), col, raw, lambda cs: [f"{what} {c!r} is not a number" for c in cs])
+    rejects.add(
+        np.isnan(values), col, raw, lambda cs: [f"{what} {c!r} is not a number" for c in cs]
+    )
     hint = " (AIS writes 91/181 for 'not available')" if limit == 90.0 else ""
     with np.errstate(invalid="ignore"):
         out = ~(np.abs(values) <= limit)
-    reason = (lambda cs: [f"{what} {c} is outside -{limit:g}..{limit:g}{hint}" for c in cs])
-    rejects.add(out, col, raw, reason)
+
+    def outside(cells: list[Any]) -> list[str]:
+        return [f"{what} {c} is outside -{limit:g}..{limit:g}{hint}" for c in cells]
+
+    rejects.add(out, col, raw, outside)
     return values
 
 
@@ -196,8 +201,10 @@ def _read_rows(
     times = _times(frame[cols["time"]], layout)
     tcol = cols["time"]
     expected = LAYOUTS.get(layout, ("", None))[1] or "ISO 8601, e.g. 2023-01-05T12:00:00Z"
-    rejects.add(times.isna().to_numpy(), tcol, frame[tcol],
-                lambda cs: [f"time {c!r} is not a date and time ({expected})" for c in cs])  # fmt: skip
+    rejects.add(
+        times.isna().to_numpy(), tcol, frame[tcol],
+        lambda cs: [f"time {c!r} is not a date and time ({expected})" for c in cs],
+    )  # fmt: skip
     if "lat" in cols:
         lat = _coordinate(frame, cols["lat"], "latitude", 90.0, rejects)
         lon = _coordinate(frame, cols["lon"], "longitude", 180.0, rejects)
@@ -221,7 +228,7 @@ def _optional(frame: pd.DataFrame, cols: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _assemble(frame: pd.DataFrame, cols: Mapping[str, str], data: dict, keep: np.ndarray):
-    """The loaded rows, sorted by vessel and time, with the file's other columns after ours."""
+    """Return the loaded rows by vessel and time, the file's other columns after ours."""
     pick = np.flatnonzero(keep)
     out = pd.DataFrame({"row": pick + 1})
     for name, values in data.items():
@@ -231,7 +238,9 @@ def _assemble(frame: pd.DataFrame, cols: Mapping[str, str], data: dict, keep: np
             out[name] = np.asarray(values)[pick]
     out["vessel_id"] = out["vessel_id"].astype(str)
     out["group"] = out["group"].astype(str)
-    used = set(cols.values()) | ({frame.geometry.name} if isinstance(frame, gpd.GeoDataFrame) else set())
+    used = set(cols.values()) | (
+        {frame.geometry.name} if isinstance(frame, gpd.GeoDataFrame) else set()
+    )
     extra = frame.iloc[pick, [j for j, c in enumerate(frame.columns) if c not in used]]
     extra = extra.reset_index(drop=True).rename(columns=lambda c: f"{c}_input" if c in out else c)
     out = pd.concat([out, pd.DataFrame(extra)], axis=1)

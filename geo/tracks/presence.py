@@ -53,7 +53,7 @@ def _check(visits: object, by: str, tz: str) -> pd.DataFrame:
 
 def _select(visits: pd.DataFrame, group: str | Iterable[str] | None,
             kinds: Iterable[str] | None, nested: bool) -> pd.DataFrame:  # fmt: skip
-    """The visits to count: of the group(s), territorial seas copied into contiguous zones."""
+    """Return the visits to count: the group's, territorial seas copied into contiguous zones."""
     v = visits[list(_NEEDED)].copy()
     v["vessel_id"] = v["vessel_id"].astype(str)
     if group is not None:
@@ -63,7 +63,9 @@ def _select(visits: pd.DataFrame, group: str | Iterable[str] | None,
         cz = set(v.loc[v["zone_kind"] == "contiguous_zone", "claimants"])
         ts = v[(v["zone_kind"] == "territorial_sea") & v["claimants"].isin(cz)]
         v = pd.concat([v, ts.assign(zone_kind="contiguous_zone")], ignore_index=True)
-    keep = v["zone_kind"].isin(list(kinds)) if kinds is not None else ~v["zone_kind"].isin(_NOT_ZONES)
+    keep = (
+        v["zone_kind"].isin(list(kinds)) if kinds is not None else ~v["zone_kind"].isin(_NOT_ZONES)
+    )
     return v[keep.to_numpy()].reset_index(drop=True)
 
 
@@ -105,14 +107,14 @@ def _day_counts(days: pd.DataFrame, freq: str) -> pd.DataFrame:
 
 
 def _merge(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Union of intervals [entry_time, exit_time] within each key: one row per merged interval."""
+    """Return the union of intervals [entry_time, exit_time] within each key, one row each."""
     f = frame.sort_values([*keys, "entry_time"], kind="stable", ignore_index=True)
     end = f.groupby(keys, sort=False)["exit_time"].cummax()
     prev_end = end.groupby([f[k] for k in keys], sort=False).shift()
     new = prev_end.isna() | (f["entry_time"] > prev_end)
     f["episode"] = new.cumsum()
-    out = f.groupby("episode").agg(**{k: (k, "first") for k in keys},
-                                   start=("entry_time", "min"), end=("exit_time", "max"))  # fmt: skip
+    spans = {"start": ("entry_time", "min"), "end": ("exit_time", "max")}
+    out = f.groupby("episode").agg(**{k: (k, "first") for k in keys}, **spans)
     return out.reset_index(drop=True)
 
 

@@ -39,6 +39,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .. import settings
 from ..datasets import data_path
 from ..errors import InputError
 from ..geodesy import GEOD
@@ -67,8 +68,8 @@ def jcg_senkaku_counts() -> pd.DataFrame:
 
     Examples
     --------
-    >>> jcg_senkaku_counts()[["month", "cz_days", "cz_ship_days", "ts_days", "ts_ships"]].iloc[0]
-    ... .tolist()
+    >>> counts = jcg_senkaku_counts()
+    >>> counts.loc[0, ["month", "cz_days", "cz_ship_days", "ts_days", "ts_ships"]].tolist()
     [1, 28, 107, 2, 8]
     """
     return pd.read_csv(data_path("tracks", "jcg-senkaku-2023.csv"))
@@ -104,15 +105,16 @@ def _band(prepared: PreparedZones) -> _Band:
     if not (ids == _TS_ID).any(axis=1).all():
         raise InputError(f"the zone set has no {_TS_ID!r} around {CENTRE}; use the bundled set")
     r_ts = np.array([r[np.flatnonzero(row == _TS_ID).max()] for row in ids])
-    r_cz = np.array([r[np.flatnonzero((r > t) & (row != _CZ_ID))[0]] for t, row in zip(r_ts, ids,
-                                                                                         strict=True)])
+    r_cz = np.array(
+        [r[np.flatnonzero((r > t) & (row != _CZ_ID))[0]] for t, row in zip(r_ts, ids, strict=True)]
+    )
     return _Band(az, r_ts, r_cz)
 
 
 def _theta(t_s: np.ndarray, phase_deg: float) -> np.ndarray:
     """Azimuth of a ship at times ``t_s``: back and forth along the arc at patrol speed."""
     span = ARC_DEG[1] - ARC_DEG[0]
-    omega = np.degrees(PATROL_SPEED_KN * 1852.0 / 3600.0 / 45_000.0)  # deg/s at ~45 km
+    omega = np.degrees(PATROL_SPEED_KN * settings.NM_M / 3600.0 / 45_000.0)  # deg/s at ~45 km
     u = (t_s * omega + phase_deg) % (2 * span)
     return ARC_DEG[0] + np.where(u < span, u, 2 * span - u)
 
@@ -156,7 +158,7 @@ def _month_plan(row: pd.Series, days: pd.DatetimeIndex, forced_ts: dict, rng) ->
 
 
 def _plan(targets: pd.DataFrame, year: int, months: Iterable[int], rng) -> pd.DataFrame:
-    """The day plan of the months, with the 2023 long stay (30 March to 2 April)."""
+    """Return the day plan of the months, with the 2023 long stay (30 March to 2 April)."""
     long_days = pd.date_range(f"{year}-03-30", periods=4) if year == 2023 else pd.DatetimeIndex([])
     months = sorted(set(months))
     if not {3, 4} <= set(months):
@@ -166,8 +168,12 @@ def _plan(targets: pd.DataFrame, year: int, months: Iterable[int], rng) -> pd.Da
         row = targets[(targets["year"] == year) & (targets["month"] == m)]
         if row.empty or row.iloc[0][list(_COUNTS)].isna().any():
             known = targets.loc[targets["cz_days"].notna(), ["year", "month"]].values.tolist()
-            raise InputError(f"no published counts for {year}-{m:02d}; known (year, month): {known}")
-        days = pd.date_range(f"{year}-{m:02d}-01", periods=pd.Period(f"{year}-{m:02d}").days_in_month)
+            raise InputError(
+                f"no published counts for {year}-{m:02d}; known (year, month): {known}"
+            )
+        days = pd.date_range(
+            f"{year}-{m:02d}-01", periods=pd.Period(f"{year}-{m:02d}").days_in_month
+        )
         forced = {d: 2 for d in long_days if d.month == m}
         parts.append(_month_plan(row.iloc[0], days, forced, rng))
     plan = pd.concat(parts, ignore_index=True)
@@ -190,7 +196,7 @@ class _Ship:
 
 def _ships(plan: pd.DataFrame, rng) -> list[_Ship]:
     """Ships per block of four days: ship j is in on the days that need more than j ships."""
-    doy = plan["day"].dt.dayofyear.to_numpy() - 1
+    doy = plan["day"].dt.day_of_year.to_numpy() - 1
     block = doy // 4
     ships = []
     first_cut = set()
@@ -278,7 +284,7 @@ def _levels(ship: _Ship, band: _Band, prepared: PreparedZones):
 
 
 def _satellite_gaps(ship: _Ship, rng) -> list[tuple[float, float]]:
-    """A gap of 2 to 3 hours over one midnight spent in the zone (not during a long stay)."""
+    """Return a gap of 2 to 3 hours over a midnight spent in the zone (not in a long stay)."""
     if "long" in ship.events.values():
         return []
     one = pd.Timedelta(days=1)
@@ -292,7 +298,7 @@ def _satellite_gaps(ship: _Ship, rng) -> list[tuple[float, float]]:
 
 def _reports(ship: _Ship, band: _Band, prepared: PreparedZones, rng,
              interval_s: tuple[float, float]) -> pd.DataFrame:  # fmt: skip
-    """A ship's reports: times every 10 s to 3 min, less dark windows, jittered positions."""
+    """Return a ship's reports: every 10 s to 3 min, less dark windows, positions jittered."""
     keys, dark = _levels(ship, band, prepared)
     n_cuts = len(dark)
     dark += _satellite_gaps(ship, rng)
@@ -319,16 +325,19 @@ def _noise(frame: pd.DataFrame, rng) -> pd.DataFrame:
     lon, lat, t = f["lon"].to_numpy(), f["lat"].to_numpy(), f["t"].to_numpy()
     az, _, d = GEOD.inv(lon, lat, np.r_[lon[1:], lon[-1:]], np.r_[lat[1:], lat[-1:]])
     dt = np.r_[np.diff(t), 1.0]
-    f["sog"] = np.where(same, np.asarray(d) / np.maximum(dt, 1.0) * 3600.0 / 1852.0, 0.0).round(1)
+    f["sog"] = np.where(
+        same, np.asarray(d) / np.maximum(dt, 1.0) * 3600.0 / settings.NM_M, 0.0
+    ).round(1)
     f["cog"] = (np.asarray(az) % 360.0).round(1)
     f.loc[rng.random(len(f)) < 0.01, "sog"] = 102.3
     dupes = f[rng.random(len(f)) < 0.003]
     first = f.groupby("mmsi")["t"].first()
-    shared = first.iloc[:: 8]  # every eighth ship's MMSI is also sent by a vessel far away
-    far = pd.DataFrame({"mmsi": np.repeat(shared.index, 3),
-                        "t": np.repeat(shared.to_numpy(), 3) + np.tile([7200.0, 7260.0, 7320.0],
-                                                                       len(shared)),
-                        "lon": _JUMP_AT[0], "lat": _JUMP_AT[1], "sog": 8.0, "cog": 45.0})  # fmt: skip
+    shared = first.iloc[::8]  # every eighth ship's MMSI is also sent by a vessel far away
+    after_s = np.tile([7200.0, 7260.0, 7320.0], len(shared))
+    far = pd.DataFrame(
+        {"mmsi": np.repeat(shared.index, 3), "t": np.repeat(shared.to_numpy(), 3) + after_s,
+         "lon": _JUMP_AT[0], "lat": _JUMP_AT[1], "sog": 8.0, "cog": 45.0}
+    )  # fmt: skip
     return pd.concat([f, dupes, far], ignore_index=True)
 
 
@@ -377,7 +386,8 @@ def synthetic_patrols(
     --------
     >>> import geo
     >>> tracks = geo.load_tracks(geo.synthetic_patrols(months=[2], report_interval_s=(600, 900)))
-    >>> p = geo.presence(geo.zone_visits(tracks, distances=False), by="month")
+    >>> visits = geo.zone_visits(tracks, distances=False)
+    >>> p = geo.presence(visits, by="month", kinds=["contiguous_zone", "territorial_sea"])
     >>> p[["zone_kind", "days_present", "ship_days"]].values.tolist()
     [['contiguous_zone', 28, 94], ['territorial_sea', 1, 4]]
     """
