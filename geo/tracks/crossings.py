@@ -108,7 +108,11 @@ def _leg_lines(legs: Legs, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     owner = np.repeat(np.arange(len(k)), n_vertex)
     first = np.r_[0, np.cumsum(n_vertex)[:-1]]
     frac = (np.arange(len(owner)) - first[owner]) / (n_vertex[owner] - 1)
-    lon, lat = _along(legs, k[owner], frac)
+    lon, lat = np.empty(len(owner)), np.empty(len(owner))
+    inner = (frac > 0.0) & (frac < 1.0)  # the ends are the positions themselves
+    lon[inner], lat[inner] = _along(legs, k[owner[inner]], frac[inner])
+    for end, x, y in ((frac == 0.0, legs.lon0, legs.lat0), (frac == 1.0, legs.lon1, legs.lat1)):
+        lon[end], lat[end] = x[k[owner[end]]], y[k[owner[end]]]
     lon0 = legs.lon0[k][owner]
     lon = lon0 + (lon - lon0 + 180.0) % 360.0 - 180.0  # unwrapped from the leg's start
     lines = shapely.linestrings(lon, lat, indices=owner)
@@ -140,14 +144,17 @@ def _edge_fractions(
 
 
 def _pieces(
-    prepared: PreparedZones, legs: Legs, k: np.ndarray, zone0: np.ndarray, zone1: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    prepared: PreparedZones, legs: Legs, k: np.ndarray, zones: tuple[np.ndarray, np.ndarray],
+    edge_points: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """Split legs at edge points: (leg, fraction of a piece's middle, zone) incl. both ends.
 
     Each leg contributes its start (fraction 0, the start position's zone), the middle
-    of each piece between edge points, and its end (fraction 1).
+    of each piece between edge points (``edge_points``: leg position in ``k`` and
+    fraction), and its end (fraction 1, ``zones``: the zones of the ends).
     """
-    leg, frac = _edge_fractions(prepared, legs, k)
+    zone0, zone1 = zones
+    leg, frac = edge_points
     leg = np.concatenate([leg, np.arange(len(k)), np.arange(len(k))])
     frac = np.concatenate([frac, np.zeros(len(k)), np.ones(len(k))])
     order = np.lexsort((frac, leg))
@@ -199,7 +206,14 @@ def find_crossings(
         empty = np.zeros(0)
         return Crossings(empty.astype(np.int64), empty, empty.astype(np.int64),
                          empty.astype(np.int64), empty, empty)  # fmt: skip
-    leg, frac, zone = _pieces(prepared, legs, k, zone0[k], zone1[k])
+    # Only legs that meet an edge, or end in another zone, can change zone.
+    edge_leg, edge_frac = _edge_fractions(prepared, legs, k)
+    busy = zone0[k] != zone1[k]
+    busy[edge_leg] = True
+    renumber = np.cumsum(busy) - 1
+    k = k[busy]
+    leg, frac, zone = _pieces(prepared, legs, k, (zone0[k], zone1[k]),
+                              (renumber[edge_leg], edge_frac))  # fmt: skip
     change = (leg[1:] == leg[:-1]) & (zone[1:] != zone[:-1])
     c_leg = leg[:-1][change]
     lo, hi, z_from = frac[:-1][change], frac[1:][change], zone[:-1][change]
