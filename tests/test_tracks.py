@@ -437,3 +437,16 @@ def test_zone_visits_refuses_raw_frames():
         geo.zone_visits(pd.DataFrame({"x": [1]}))
     with pytest.raises(InputError, match="max_gap"):
         geo.zone_visits(_gap_track(), max_gap="soon")
+
+
+def test_no_positions_give_empty_tables():
+    tracks = geo.load_tracks(
+        pd.DataFrame({"mmsi": ["412000001"], "time": ["never"], "lat": [25.0], "lon": [123.0]})
+    )
+    assert len(tracks) == 0
+    assert len(tracks.attrs["rejects"]) == tracks.attrs["rows_read"] == 1
+    visits = geo.zone_visits(tracks)
+    assert list(visits.columns) == list(geo.tracks.VISIT_COLUMNS)
+    assert visits.empty
+    assert str(visits["entry_time"].dtype) == "datetime64[us, UTC]"
+    assert geo.presence(visits).empty

@@ -11,7 +11,9 @@
 * ``flag_jump``: the geodesic distance from the previous kept position of the
   vessel (not a duplicate, not a jump) is more than ``max_speed_kn`` allows in the
   time between them, plus :data:`geo.settings.TRACK_POSITION_NOISE_M`: a bad fix,
-  or two vessels sending one MMSI;
+  or two vessels sending one MMSI. The first position of a vessel is trusted: when
+  it is the bad one, the positions after it are flagged until one is plausible again
+  from it (a known limitation);
 * ``flag_on_land``: the position lies in a land zone of the zone set.
 
 Duplicates and jumps are left out of :func:`geo.zone_visits`; the other flags
@@ -29,6 +31,7 @@ import pandas as pd
 from .. import settings
 from ..geodesy import GEOD
 from ..prepared import PreparedZones
+from .segments import utc_seconds
 
 __all__ = ["FLAG_COLUMNS", "flag_positions", "knots_to_m_s"]
 
@@ -58,14 +61,6 @@ def _invalid_mmsi(ids: pd.Series) -> np.ndarray:
     mid = pd.to_numeric(text.str[:3], errors="coerce").to_numpy(dtype=float)
     ok = nine & (mid >= low) & (mid <= high)
     return ~ok[codes]
-
-
-def _seconds(times: pd.Series) -> np.ndarray:
-    """UTC times as float seconds since the epoch."""
-    return (
-        times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]").astype(np.int64)
-        / 1e9
-    )
 
 
 def _sequential_jumps(t: np.ndarray, lon: np.ndarray, lat: np.ndarray, speed: float) -> np.ndarray:
@@ -139,7 +134,7 @@ def flag_positions(
     """
     out = tracks.copy()
     vessel = pd.factorize(out["vessel_id"])[0]
-    t = _seconds(out["time"])
+    t = utc_seconds(out["time"])
     dup = pd.DataFrame({"v": vessel, "t": t}).duplicated(keep="first").to_numpy()
     sog = out["sog"].to_numpy(dtype=float, na_value=np.nan)
     unavailable = np.isclose(sog, settings.AIS_SOG_UNAVAILABLE_KN)

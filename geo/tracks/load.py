@@ -103,12 +103,14 @@ def _read(source: str | Path) -> pd.DataFrame:
     )
 
 
-def _find_columns(frame: pd.DataFrame, overrides: Mapping[str, str] | None, name: str) -> dict:
+def _find_columns(
+    frame: pd.DataFrame, overrides: Mapping[str, str] | None, name: str
+) -> dict[str, str]:
     """Return the column of each role (overrides first), and check the required ones."""
     by_name: dict[str, str] = {}
     for c in frame.columns:
         by_name.setdefault(str(c).strip().lower(), c)
-    found = {}
+    found: dict[str, str] = {}
     for role, aliases in TRACK_COLUMN_ALIASES.items():
         hit = next((by_name[a] for a in aliases if a in by_name), None)
         if hit is not None:
@@ -227,7 +229,9 @@ def _optional(frame: pd.DataFrame, cols: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
-def _assemble(frame: pd.DataFrame, cols: Mapping[str, str], data: dict, keep: np.ndarray):
+def _assemble(
+    frame: pd.DataFrame, cols: Mapping[str, str], data: dict[str, Any], keep: np.ndarray
+) -> gpd.GeoDataFrame:
     """Return the loaded rows by vessel and time, the file's other columns after ours."""
     pick = np.flatnonzero(keep)
     out = pd.DataFrame({"row": pick + 1})

@@ -18,7 +18,7 @@ import pandas as pd
 from .. import settings
 from ..errors import InputError
 
-__all__ = ["as_seconds", "segment_numbers", "segments"]
+__all__ = ["as_seconds", "excluded_rows", "segment_numbers", "segments", "utc_seconds"]
 
 
 def as_seconds(value: pd.Timedelta | float | str, *, name: str) -> float:
@@ -86,8 +86,8 @@ def segments(
     gap_s = as_seconds(max_gap, name="max_gap")
     out = tracks.copy()
     vessel = pd.factorize(out["vessel_id"])[0]
-    t = _seconds(out["time"])
-    kept = np.flatnonzero(~_excluded(out))
+    t = utc_seconds(out["time"])
+    kept = np.flatnonzero(~excluded_rows(out))
     number = np.full(len(out), -1, dtype=np.int64)
     number[kept] = segment_numbers(vessel[kept], t[kept], gap_s)[1]
     # Excluded rows take the number of the kept position before them (0 before any).
@@ -96,14 +96,14 @@ def segments(
     return out
 
 
-def _seconds(times: pd.Series) -> np.ndarray:
-    """UTC times as float seconds since the epoch."""
+def utc_seconds(times: pd.Series) -> np.ndarray:
+    """Return timezone-aware times as float seconds since the epoch."""
     ns = times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]")
     return ns.astype(np.int64) / 1e9
 
 
-def _excluded(tracks: pd.DataFrame) -> np.ndarray:
-    """Rows left out of segments and visits: duplicates and jumps (when flagged)."""
+def excluded_rows(tracks: pd.DataFrame) -> np.ndarray:
+    """Return a mask of the rows left out of segments and visits: duplicates and jumps."""
     out = np.zeros(len(tracks), dtype=bool)
     for name in ("flag_duplicate", "flag_jump"):
         if name in tracks:

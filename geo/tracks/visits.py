@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..geodesy import GEOD, m_to_nm
 from ..prepared import PreparedZones, prepare
 from .crossings import Crossings, find_crossings, make_legs
-from .segments import _excluded, _seconds, as_seconds, segment_numbers
+from .segments import as_seconds, excluded_rows, segment_numbers, utc_seconds
 
 __all__ = ["VISIT_COLUMNS", "zone_visits"]
 
@@ -82,8 +82,8 @@ def _check(tracks: object) -> pd.DataFrame:
 
 def _positions(tracks: pd.DataFrame, prepared: PreparedZones, max_gap_s: float) -> _Positions:
     """Kept positions (no duplicates, no jumps), sorted, with segments and zones."""
-    kept = tracks.loc[~_excluded(tracks)]
-    t = _seconds(kept["time"])
+    kept = tracks.loc[~excluded_rows(tracks)]
+    t = utc_seconds(kept["time"])
     codes, ids = pd.factorize(kept["vessel_id"].astype(str))
     order = np.lexsort((t, codes))
     codes, t = codes[order], t[order]
@@ -243,6 +243,18 @@ def _table(p: _Positions, ev: _Events, runs: _Runs, prepared: PreparedZones,
     return out[list(VISIT_COLUMNS)]
 
 
+def _empty() -> pd.DataFrame:
+    """Return a visits table with no rows (and the columns' types)."""
+    kinds = {"segment_id": "int64", "n_positions": "int64", "disputed": bool,
+             "open_at_start": bool, "open_at_end": bool, "entry_time": "datetime64[us, UTC]",
+             "exit_time": "datetime64[us, UTC]"}  # fmt: skip
+    floats = [c for c in VISIT_COLUMNS if c.endswith(("_h", "_s", "_lat", "_lon", "_nm"))]
+    return pd.DataFrame({
+        c: pd.Series([], dtype=kinds.get(c, "float64" if c in floats else object))
+        for c in VISIT_COLUMNS
+    })  # fmt: skip
+
+
 def zone_visits(
     tracks: gpd.GeoDataFrame,
     zones: gpd.GeoDataFrame | PreparedZones | None = None,
@@ -305,7 +317,9 @@ def zone_visits(
     prepared = prepare(zones, prepared)
     p = _positions(tracks, prepared, as_seconds(max_gap, name="max_gap"))
     dark_s = as_seconds(dark_after, name="dark_after")
-    start = np.flatnonzero(p.seg[1:] == p.seg[:-1]) if len(p.t) else np.zeros(0, dtype=np.int64)
+    if not len(p.t):
+        return _empty()
+    start = np.flatnonzero(p.seg[1:] == p.seg[:-1])
     legs = make_legs(start, p.lon, p.lat, p.t)
     crossings = find_crossings(prepared, legs, p.zone[start], p.zone[start + 1])
     ev = _events(p, crossings, legs.duration_s > dark_s, legs.duration_s, start)
