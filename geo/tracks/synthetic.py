@@ -14,7 +14,8 @@ How the counts are met, by construction:
    four ships are drawn with the seed; the totals are the published ones. A ship
    in the territorial sea is one of the day's contiguous-zone ships (the rule of
    :func:`geo.presence`, ``territorial_in_contiguous=True``). In 2023 two ships
-   stay in the territorial sea from 30 March to 2 April (NHK: 80 h 36 min).
+   stay in the territorial sea from 30 March to 2 April (NHK: 80 h 36 min; here
+   about 80.5 h).
 2. *Ships.* The days fall in blocks of four; each block has its own ships (new
    MMSIs, stays of up to four days, 60 to 90 hours), ship ``j`` is in the zone on
    the days that need more than ``j`` ships. A ship enters the contiguous zone
@@ -277,7 +278,7 @@ def _levels(ship: _Ship, band: _Band, prepared: PreparedZones):
             keys += [(t1 - 3600, _MID), (t1, _EDGE), (t2, _EDGE), (t2 + 3600, _MID)]
             dark.append((t1 + 1.0, t2 - 1.0))
         elif kind == "long" and d - one not in ship.events:
-            keys += [(_jst(d, 9.0), _MID), (_jst(d, 10.0), _IN)]
+            keys += [(_jst(d, 8.0), _MID), (_jst(d, 9.0), _IN)]
         elif kind == "long" and d + one not in ship.events:
             keys += [(_jst(d, 16.6), _IN), (_jst(d, 17.6), _MID)]
     return sorted(keys), dark
