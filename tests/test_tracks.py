@@ -450,3 +450,19 @@ def test_no_positions_give_empty_tables():
     assert visits.empty
     assert str(visits["entry_time"].dtype) == "datetime64[us, UTC]"
     assert geo.presence(visits).empty
+
+
+def test_legs_the_grid_clears_cross_no_edge():
+    # 20,000 random legs of up to 8 km around the Senkaku Islands (enough to build the grid).
+    rng = np.random.default_rng(3)
+    n = 20_000
+    lon0, lat0 = rng.uniform(122.8, 124.4, n), rng.uniform(25.3, 26.3, n)
+    lon1, lat1, _ = GEOD.fwd(lon0, lat0, rng.uniform(0, 360, n), rng.uniform(0, 8000, n))
+    index = bundled().index
+    clear = index.clear_of_edges(lon0, lat0, lon1, lat1)
+    assert 0 < clear.sum() < n
+    pick = np.flatnonzero(clear)[:300]
+    samples = [np.array(GEOD.npts(lon0[i], lat0[i], lon1[i], lat1[i], 40)) for i in pick]
+    for i, xy in zip(pick, samples, strict=True):
+        zones = index.lookup(np.r_[lon0[i], xy[:, 0], lon1[i]], np.r_[lat0[i], xy[:, 1], lat1[i]])
+        assert len(set(zones.tolist())) == 1

@@ -17,7 +17,7 @@ How the counts are met, by construction:
    stay in the territorial sea from 30 March to 2 April (NHK: 80 h 36 min; here
    about 80.5 h).
 2. *Ships.* The days fall in blocks of four; each block has its own ships (new
-   MMSIs, stays of up to four days, 60 to 90 hours), ship ``j`` is in the zone on
+   MMSIs; a stay of four days lasts about 84 hours), ship ``j`` is in the zone on
    the days that need more than ``j`` ships. A ship enters the contiguous zone
    between 06:00 and 08:00 and leaves between 18:00 and 20:00 Japan time, so each
    crossing falls on the day it counts for.
