@@ -336,6 +336,14 @@ def test_layouts_are_recognised(tmp_path):
     geo.load_tracks(gfw).to_parquet(path)
     back = geo.load_tracks(path)
     assert back["vessel_id"].tolist() == ["412000001"]
+    points = gpd.GeoDataFrame(
+        {"vessel_id": ["a", "b"], "time": pd.to_datetime(["2023-01-01", "2023-01-01"])},
+        geometry=[shapely.Point(123.0, 25.6), None],
+        crs=4326,
+    ).to_crs(3857)
+    p = geo.load_tracks(points)
+    assert p[["lon", "lat"]].to_numpy().ravel().tolist() == pytest.approx([123.0, 25.6])
+    assert [r["reason"] for r in p.attrs["rejects"]] == ["geometry is missing"]
     offset = pd.DataFrame(
         {
             "vessel_id": ["x"],

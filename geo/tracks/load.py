@@ -182,7 +182,7 @@ def _coordinate(
     rejects.add(
         np.isnan(values), col, raw, lambda cs: [f"{what} {c!r} is not a number" for c in cs]
     )
-    hint = " (AIS writes 91/181 for 'not available')" if limit == 90.0 else ""
+    hint = " (AIS writes 91 and 181 for 'not available')"
     with np.errstate(invalid="ignore"):
         out = ~(np.abs(values) <= limit)
 
@@ -212,9 +212,10 @@ def _read_rows(
         lon = _coordinate(frame, cols["lon"], "longitude", 180.0, rejects)
     else:
         pts = np.asarray(frame.geometry.to_crs(4326).values if frame.crs else frame.geometry.values)
-        point = ~shapely.is_missing(pts) & (shapely.get_type_id(pts) == 0)
+        missing = shapely.is_missing(pts) | shapely.is_empty(pts)
         shown = pd.Series(shapely.to_wkt(pts, rounding_precision=5), index=frame.index)
-        rejects.add(~point, "geometry", shown, "geometry is not a point")
+        rejects.add(missing, "geometry", shown, "geometry is missing")
+        rejects.add(shapely.get_type_id(pts) != 0, "geometry", shown, "geometry is not a point")
         lat, lon = shapely.get_y(pts), shapely.get_x(pts)
     return {"vessel_id": vid, "time": times, "lat": lat, "lon": lon}
 
