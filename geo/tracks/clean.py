@@ -29,11 +29,11 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
-from ..geodesy import GEOD
+from ..geodesy import GEOD, knots_to_m_s
 from ..prepared import PreparedZones
 from .segments import utc_seconds
 
-__all__ = ["FLAG_COLUMNS", "flag_positions", "knots_to_m_s"]
+__all__ = ["FLAG_COLUMNS", "flag_positions"]
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +45,6 @@ FLAG_COLUMNS: tuple[str, ...] = (
     "flag_jump",
     "flag_on_land",
 )
-
-
-def knots_to_m_s(speed_kn: float | np.ndarray) -> float | np.ndarray:
-    """Convert knots (nautical miles per hour) to metres per second."""
-    return speed_kn * settings.NM_M / 3600.0
 
 
 def _invalid_mmsi(ids: pd.Series) -> np.ndarray:

@@ -35,7 +35,7 @@ from .. import settings
 from ..geodesy import GEOD
 from ..prepared import PreparedZones
 
-__all__ = ["Crossings", "Legs", "find_crossings"]
+__all__ = ["Crossings", "Legs", "find_crossings", "make_legs"]
 
 #: Vertices per piece of zone edge in the STRtree.
 _EDGE_PIECE_VERTICES = 32
@@ -202,14 +202,14 @@ def find_crossings(
     differ = zone0 != zone1
     maybe = ~differ & ~prepared.index.clear_of_edges(legs.lon0, legs.lat0, legs.lon1, legs.lat1)
     k = np.flatnonzero(differ | maybe)
-    if not len(k):
+    # Only legs that meet an edge, or end in another zone, can change zone.
+    edge_leg, edge_frac = _edge_fractions(prepared, legs, k) if len(k) else (k, np.zeros(0))
+    busy = zone0[k] != zone1[k]
+    busy[edge_leg] = True
+    if not busy.any():
         empty = np.zeros(0)
         return Crossings(empty.astype(np.int64), empty, empty.astype(np.int64),
                          empty.astype(np.int64), empty, empty)  # fmt: skip
-    # Only legs that meet an edge, or end in another zone, can change zone.
-    edge_leg, edge_frac = _edge_fractions(prepared, legs, k)
-    busy = zone0[k] != zone1[k]
-    busy[edge_leg] = True
     renumber = np.cumsum(busy) - 1
     k = k[busy]
     leg, frac, zone = _pieces(prepared, legs, k, (zone0[k], zone1[k]),

@@ -43,7 +43,7 @@ import pandas as pd
 from .. import settings
 from ..datasets import data_path
 from ..errors import InputError
-from ..geodesy import GEOD
+from ..geodesy import GEOD, knots_to_m_s
 from ..prepared import PreparedZones, prepare
 
 __all__ = ["jcg_senkaku_counts", "synthetic_patrols"]
@@ -115,7 +115,7 @@ def _band(prepared: PreparedZones) -> _Band:
 def _theta(t_s: np.ndarray, phase_deg: float) -> np.ndarray:
     """Azimuth of a ship at times ``t_s``: back and forth along the arc at patrol speed."""
     span = ARC_DEG[1] - ARC_DEG[0]
-    omega = np.degrees(PATROL_SPEED_KN * settings.NM_M / 3600.0 / 45_000.0)  # deg/s at ~45 km
+    omega = np.degrees(knots_to_m_s(PATROL_SPEED_KN) / 45_000.0)  # deg/s at ~45 km
     u = (t_s * omega + phase_deg) % (2 * span)
     return ARC_DEG[0] + np.where(u < span, u, 2 * span - u)
 
