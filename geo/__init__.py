@@ -12,6 +12,10 @@ The public API:
 * :func:`classify`: zone, claimants and distance to the coast for each incident;
 * :func:`claim_lines`: China's dashed line, a claim drawn on maps, not a zone
   (:func:`within_dashed_line` is ``classify``'s flag for it);
+* :func:`load_tracks`: vessel positions (AIS and the like), with a rejects table and
+  quality flags; :func:`zone_visits` cuts them into stays in zones (crossings timed on
+  the geodesic); :func:`presence` counts days and ship-days per period as the Japan
+  Coast Guard does; :func:`synthetic_patrols` makes seeded test patrols;
 * :func:`incident_map`, :func:`zones_map`: interactive folium maps;
   :func:`save_map` writes one (``offline=True``: self-contained).
 """
@@ -31,6 +35,7 @@ from .locate import Location, locate
 from .maps import incident_map, save_map, zones_map
 from .prepared import PreparedZones
 from .queries import near, summary, summary_chart, within_eez, zones_at
+from .tracks import load_tracks, presence, synthetic_patrols, zone_visits
 from .zones import build as build_zones
 from .zones import load_zones, save_zones
 
@@ -49,16 +54,20 @@ __all__ = [
     "gazetteer",
     "incident_map",
     "load_incidents",
+    "load_tracks",
     "load_zones",
     "locate",
     "near",
+    "presence",
     "rejects",
     "save_map",
     "save_zones",
     "summary",
     "summary_chart",
+    "synthetic_patrols",
     "within_dashed_line",
     "within_eez",
+    "zone_visits",
     "zones_at",
     "zones_map",
 ]

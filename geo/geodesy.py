@@ -29,6 +29,7 @@ __all__ = [
     "circle_intersections",
     "destination",
     "geodesic_circle",
+    "knots_to_m_s",
     "m_to_nm",
     "nm_to_m",
     "unit_vectors",
@@ -49,6 +50,11 @@ def unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 def nm_to_m(distance_nm: float | np.ndarray) -> float | np.ndarray:
     """Convert nautical miles to metres."""
     return distance_nm * settings.NM_M
+
+
+def knots_to_m_s(speed_kn: float | np.ndarray) -> float | np.ndarray:
+    """Convert knots (nautical miles per hour) to metres per second."""
+    return speed_kn * settings.NM_M / 3600.0
 
 
 def m_to_nm(distance_m: float | np.ndarray) -> float | np.ndarray:

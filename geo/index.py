@@ -298,6 +298,35 @@ class ZoneIndex:
             out[todo] = self._exact_sets(x[todo], y[todo])
         return out
 
+    def clear_of_edges(
+        self, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray
+    ) -> np.ndarray:
+        """Tell, per straight segment, whether it certainly crosses no zone edge.
+
+        True when both ends lie in answered grid cells (no edge passes through
+        them or their eight neighbours) at most one cell apart: the segment then
+        stays inside the first end's block of nine cells, which no edge enters.
+        False means "perhaps": test it exactly. Without a grid (small lookups on an
+        index built with ``grid=None``) every answer is False.
+        """
+        x0, y0, x1, y1 = (np.asarray(v, dtype=float) for v in (x0, y0, x1, y1))
+        if self.grid is None:
+            if self._grid_mode is False or (self._grid_mode is None and len(x0) < GRID_MIN_POINTS):
+                return np.zeros(len(x0), dtype=bool)
+            with self._lock:
+                if self.grid is None:
+                    self._build_grid()
+        assert self.grid is not None
+        ix0, iy0 = self._cell(x0, y0)
+        ix1, iy1 = self._cell(x1, y1)
+        near = (np.abs(ix1 - ix0) <= 1) & (np.abs(iy1 - iy0) <= 1)
+        inside = (ix0 >= 0) & (ix0 < self.nx) & (iy0 >= 0) & (iy0 < self.ny)
+        inside &= (ix1 >= 0) & (ix1 < self.nx) & (iy1 >= 0) & (iy1 < self.ny)
+        ok = np.flatnonzero(near & inside)
+        out = np.zeros(len(x0), dtype=bool)
+        out[ok] = (self.grid[iy0[ok], ix0[ok]] != _MIXED) & (self.grid[iy1[ok], ix1[ok]] != _MIXED)
+        return out
+
     def lookup(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Return, per point, the innermost zone's row number, :data:`NONE` or :data:`OUTSIDE`.
 

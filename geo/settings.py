@@ -136,6 +136,42 @@ CLASSIFY_CHUNK_POINTS: int = 200_000
 #: several times :data:`CHUNK_POINTS`, so that each lookup runs on every core.
 ZONE_ONLY_CHUNK_POINTS: int = 2_000_000
 
+#: Vessel tracks (:func:`geo.load_tracks`): a position whose implied geodesic speed from the
+#: previous kept position of its vessel exceeds this is flagged as a jump, knots.
+TRACK_MAX_SPEED_KN: float = 50.0
+
+#: Positions closer than this to the previous kept one are never a jump, however short the
+#: time between them (reported positions carry some metres of noise), metres.
+TRACK_POSITION_NOISE_M: float = 50.0
+
+#: AIS speed over ground that means "not available" (ITU-R M.1371), knots.
+AIS_SOG_UNAVAILABLE_KN: float = 102.3
+
+#: AIS course over ground that means "not available", degrees.
+AIS_COG_UNAVAILABLE_DEG: float = 360.0
+
+#: Maritime identification digits (the first three of a ship's MMSI) in use: 201..775.
+MMSI_MID_RANGE: tuple[int, int] = (201, 775)
+
+#: A vessel's track is cut into segments where two positions are further apart in time
+#: than this, hours (:func:`geo.zone_visits`, ``max_gap``).
+TRACK_MAX_GAP_H: float = 6.0
+
+#: Time between two positions of a segment longer than this counts as dark, hours.
+TRACK_DARK_AFTER_H: float = 1.0
+
+#: Zone crossings on a leg are refined by bisection on the geodesic until they are known
+#: to within this, seconds.
+TRACK_CROSSING_TOLERANCE_S: float = 1.0
+
+#: Legs are drawn as geodesics with a vertex at least this often when tested against zone
+#: edges (the chord of a 1 km geodesic leaves it by well under a millimetre), metres.
+TRACK_LEG_VERTEX_M: float = 1_000.0
+
+#: ``min_distance_to_coast_nm`` of a visit is measured at its crossing points and at its
+#: positions, at most one position per this many seconds of a segment.
+TRACK_COAST_SAMPLE_S: float = 600.0
+
 #: Threads for chunked work; None means every core.
 n_workers: int | None = None
 
