@@ -198,9 +198,13 @@ def run_one(engine: str, n: int) -> dict:
 
 
 def _spawn(engine: str, n: int, env: dict[str, str] | None = None) -> dict:
-    cmd = [sys.executable, "-m", "benchmarks.classify_bench", "--run", engine, str(n)]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True,
+    # -X faulthandler: a crash prints every thread's Python stack (kept in the error)
+    cmd = [sys.executable, "-X", "faulthandler", "-m", "benchmarks.classify_bench", "--run",
+           engine, str(n)]  # fmt: skip
+    out = subprocess.run(cmd, capture_output=True, text=True,
                          env=dict(os.environ) | (env or {}))  # fmt: skip
+    if out.returncode != 0:
+        raise SystemExit(f"{engine} on {n:,} points failed ({out.returncode}):\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

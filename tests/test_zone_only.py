@@ -88,6 +88,12 @@ def test_cli_no_distances_writes_only_the_zone_columns(tmp_path):
     table = pd.read_csv(out, keep_default_na=False)
     assert "distance_to_coast_nm" not in table
     assert table["claimants"].tolist() == ["CHN/PHL/TWN/VNM", "CHN/JPN/TWN"]
+    kept = tmp_path / "index"
+    again = run_cli("classify", str(src), "-o", str(tmp_path / "again.csv"), "--no-distances",
+                    "--no-progress", "--index-dir", str(kept))  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert len(list(kept.glob("zone-index-*.npz"))) == 1  # the index kept for the next run
+    assert (tmp_path / "again.csv").read_text() == out.read_text()
 
 
 def test_compare_reports_ratios_and_flags_slower_rows(tmp_path):
