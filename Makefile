@@ -90,7 +90,7 @@ notebooks: install-test
 bench-load: install-test
 	$(BIN)/python -m benchmarks.load_bench --json benchmarks/last-load-run.json
 
-## make bench-dask: 10M GeoParquet points, in memory vs a local Dask cluster (about 25 minutes).
+## make bench-dask: 10M GeoParquet points, in memory vs a local Dask cluster (about 5 minutes).
 bench-dask: install-test
 	$(BIN)/python -m benchmarks.dask_bench --json benchmarks/last-dask-run.json
 
