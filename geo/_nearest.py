@@ -22,6 +22,7 @@ from numba import njit
 from .geodesy import GEOD
 
 __all__ = [
+    "approx_error",
     "band_pairs",
     "ecef",
     "filter_cells",
@@ -58,10 +59,18 @@ def segment_term(max_segment_m: float) -> float:
     return 4e-7 * (max_segment_m / 2000.0) ** 2
 
 
-@_jit
-def _approx_error(d: float, seg_term: float) -> float:
-    """As geo.coast._approx_error, with ``seg_term`` from :func:`segment_term`."""
-    return max(1e-3, 2500.0 * seg_term) + d * (seg_term + min(4e-5 * (d / 1e6) ** 2, 2.8e-6))
+def approx_error(d: np.ndarray | float, seg_term: float) -> np.ndarray | float:
+    """Return the bound (m) on the error of the approximate distance ``d`` to a segment.
+
+    ``seg_term`` is :func:`segment_term` of the longest segment; see
+    :func:`geo.coast._approx_error` for the measurements behind it. Plain Python for
+    arrays, compiled (:data:`_approx_error`) for the loops: one formula.
+    """
+    far = np.minimum(4e-5 * (d / 1e6) ** 2, 2.8e-6)
+    return max(1e-3, 2500.0 * seg_term) + d * (seg_term + far)
+
+
+_approx_error = _jit(approx_error)
 
 
 @_jit
@@ -90,12 +99,6 @@ def _lambert(px: float, py: float, pz: float, qx: float, qy: float, qz: float) -
     x = (s - sin_s) * sin2_p * (1.0 - sin2_q) / (1.0 - h)
     y = (s + sin_s) * (1.0 - sin2_p) * sin2_q / h
     return _A * (s - _F / 2.0 * (x + y))
-
-
-@_jit
-def _euler_error(d: float, seg_term: float) -> float:
-    """Error bound of :func:`_euler` (no Lambert): the cubic term unbounded."""
-    return max(1e-3, 2500.0 * seg_term) + d * (seg_term + 4e-5 * (d / 1e6) ** 2)
 
 
 @_jit
@@ -283,31 +286,33 @@ def filter_cells(
     candidates ``cands[starts[i]:starts[i] + counts[i]]``; ``keep`` (one flag per
     candidate) is written.
     """
+    most = 0
+    for i in range(p.shape[0]):
+        most = max(most, counts[i])
+    d = np.empty(most)  # each candidate measured once: its distance and direction
+    u = np.empty((most, 3))
     for i in range(p.shape[0]):
         px, py, pz = p[i, 0], p[i, 1], p[i, 2]
         r = radius[i]
-        lo, hi = starts[i], starts[i] + counts[i]
+        lo, m = starts[i], counts[i]
         upper = np.inf
-        d_b = 0.0
-        ubx, uby, ubz = 0.0, 0.0, 0.0
-        for j in range(lo, hi):
-            tx, ty, tz = _target(px, py, pz, cands[j], a, b, g)
-            d = _approx(px, py, pz, tx, ty, tz)
-            if d + _approx_error(d, seg_term) < upper:
-                upper = d + _approx_error(d, seg_term)
-                d_b = d
-                ubx, uby, ubz = _away(px, py, pz, tx, ty, tz)
-        for j in range(lo, hi):
-            tx, ty, tz = _target(px, py, pz, cands[j], a, b, g)
-            d = _approx(px, py, pz, tx, ty, tz)
-            ux, uy, uz = _away(px, py, pz, tx, ty, tz)
-            if d - r / 2 > 0 and d_b - r / 2 > 0:
-                turn = r / (d - r / 2) + r / (d_b - r / 2)
-                gap = math.sqrt((ux - ubx) ** 2 + (uy - uby) ** 2 + (uz - ubz) ** 2)
+        best = 0
+        for j in range(m):
+            tx, ty, tz = _target(px, py, pz, cands[lo + j], a, b, g)
+            d[j] = _approx(px, py, pz, tx, ty, tz)
+            u[j, 0], u[j, 1], u[j, 2] = _away(px, py, pz, tx, ty, tz)
+            if d[j] + _approx_error(d[j], seg_term) < upper:
+                upper = d[j] + _approx_error(d[j], seg_term)
+                best = j
+        for j in range(m):
+            if d[j] - r / 2 > 0 and d[best] - r / 2 > 0:
+                turn = r / (d[j] - r / 2) + r / (d[best] - r / 2)
+                gap = math.sqrt((u[j, 0] - u[best, 0]) ** 2 + (u[j, 1] - u[best, 1]) ** 2
+                                + (u[j, 2] - u[best, 2]) ** 2)  # fmt: skip
                 slope = min(2.0, safety * (gap + turn))
             else:
                 slope = 2.0
-            keep[j] = (d - _approx_error(d, seg_term)) - upper <= r * slope + 1e-3
+            keep[lo + j] = (d[j] - _approx_error(d[j], seg_term)) - upper <= r * slope + 1e-3
 
 
 @_jit

@@ -3,22 +3,24 @@
 The coastline is cut into short segments (2 km by default). Distances are found
 in three steps, so that only a handful of exact geodesics is needed per point:
 
-1. **Candidates.** The segment midpoints sit in a k-d tree in Earth-centred
-   (ECEF) metres. A straight chord is never longer than the geodesic between
-   the same two points, so a segment whose midpoint is farther (in chord) than
-   the k-th candidate, less half the longest segment, cannot be closer than that
-   bound; candidates are widened until that bound passes the best distance.
-2. **Cheap distances.** Each candidate is measured on the sphere (cross-track
-   distance to the great-circle segment) and scaled by the ellipsoid's radius
-   of curvature in the direction of travel at the mid-latitude (Euler's
-   formula). Against :class:`pyproj.Geod`, this is within ``2e-5 * (d / 1000
-   km)**2`` relative (0.5 m at 300 km, 21 m at 1,000 km, measured on 2 million
-   random pairs); :func:`_approx_error` allows more than twice that.
-3. **Exact distances.** Every candidate that, within that error, could be the
-   nearest is measured exactly: its ends are placed by geodesic distance and
-   azimuth from the point (an azimuthal equidistant frame centred on the point,
-   where distances from the centre are exact) and the point-to-segment
-   distance is taken in that frame.
+1. **Candidates.** With a :class:`~geo.distance_grid.DistanceGrid` attached
+   (:meth:`Coastline.with_grid`), the few segments kept for the point's grid
+   cell. Otherwise (and outside the grid) a k-d tree of the segment midpoints in
+   Earth-centred (ECEF) metres: a straight chord is never longer than the
+   geodesic between the same two points, so a segment whose midpoint is farther
+   (in chord) than the k-th candidate, less half the longest segment, cannot be
+   closer than that bound; candidates are widened until that bound passes the
+   best distance.
+2. **Cheap distances.** Each candidate is measured by the compiled loops of
+   :mod:`geo._nearest`: the foot placed with the ellipsoid's right angle, then
+   Euler's radius-of-curvature formula near and Lambert's formula far, with the
+   error bound of :func:`_approx_error`.
+3. **Geodesics.** Every candidate that, within that bound, could be the nearest
+   is measured with pyproj: beyond :meth:`Coastline._near_m` as the geodesic to
+   its foot; nearer, with its ends placed by geodesic distance and azimuth from
+   the point (an azimuthal equidistant frame centred on the point, where
+   distances from the centre are exact) and the point-to-segment distance taken
+   in that frame.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from ._nearest import (
+    approx_error,
     band_pairs,
     ecef,
     foot_vectors,
@@ -70,13 +73,8 @@ def _approx_error(d_m: np.ndarray, max_segment_m: float = 2000.0) -> np.ndarray:
     Measured on 2 million random pairs and 37,000 random segments with points 1 m
     to 2,000 km away; the bound allows at least twice as much.
     """
-    d_m = np.asarray(d_m, dtype=float)
-    term = segment_term(max_segment_m)  # 2500 * term: 1 mm at 2 km, 10 cm at 20 km
-    return max(1e-3, 2500.0 * term) + d_m * (term + np.minimum(4e-5 * (d_m / 1e6) ** 2, 2.8e-6))
-
-
-def _dot(u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    return np.einsum("...i,...i->...", u, v)
+    # floor: 1 mm for 2 km segments, 10 cm for 20 km ones
+    return np.asarray(approx_error(np.asarray(d_m, dtype=float), segment_term(max_segment_m)))
 
 
 def _approx_m(p: np.ndarray, q: np.ndarray) -> np.ndarray:

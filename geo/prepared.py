@@ -24,7 +24,7 @@ import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -147,19 +147,16 @@ class PreparedZones:
     def _load_or_build_index(self) -> ZoneIndex:
         if self.index_dir is None:
             return ZoneIndex(self.sea)
-        path = self.index_dir / f"zone-index-{index_key(self.sea)}.npz"
-        if path.exists():
-            try:
-                return ZoneIndex.load(path, self.sea)
-            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-                log.warning("zone index %s not used (%s); building it again", path, exc)
-        index = ZoneIndex(self.sea, grid=True, refine=INDEX_DIR_REFINE)
-        try:
-            index.save(path)
-            log.info("zone index written to %s", path)
-        except OSError as exc:
-            log.warning("zone index not written to %s: %s", path, exc)
-        return index
+        return _read_or_build(
+            self.index_dir / f"zone-index-{self._key()}.npz",
+            read=lambda path: ZoneIndex.load(path, self.sea),
+            build=lambda: ZoneIndex(self.sea, grid=True, refine=INDEX_DIR_REFINE),
+            what="zone index",
+        )
+
+    def _key(self) -> str:
+        """Return the zone set's key (:func:`geo.index.index_key`), hashed once per object."""
+        return self._part(("key", ""), lambda: index_key(self.sea))
 
     @property
     def coastline(self) -> Coastline | None:
@@ -199,19 +196,12 @@ class PreparedZones:
         """
         if self.index_dir is None:
             return build()
-        path = self.index_dir / f"{name}-{index_key(self.sea)}-{GRID_FORMAT}.npz"
-        if path.exists():
-            try:
-                return Coastline.load(path)
-            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-                log.warning("%s not used (%s); building it again", path, exc)
-        lines = build().with_grid(tuple(self.coverage.bounds))
-        try:
-            lines.save(path)
-            log.info("%s written to %s", name, path)
-        except OSError as exc:
-            log.warning("%s not written to %s: %s", name, path, exc)
-        return lines
+        return _read_or_build(
+            self.index_dir / f"{name}-{self._key()}-{GRID_FORMAT}.npz",
+            read=Coastline.load,
+            build=lambda: build().with_grid(tuple(self.coverage.bounds)),
+            what=name,
+        )
 
     def columns(self) -> dict[str, np.ndarray]:
         """Per-zone arrays that classification copies to its rows (row order of :attr:`sea`)."""
@@ -291,6 +281,34 @@ class PreparedZones:
         return gpd.GeoDataFrame(
             pd.concat([self.sea.iloc[zone_rows[order]], over]), crs=self.zones.crs
         )
+
+
+class _Saved(Protocol):
+    def save(self, path: str | Path) -> Path: ...
+
+
+S = TypeVar("S", bound=_Saved)
+
+
+def _read_or_build(
+    path: Path, *, read: Callable[[Path], S], build: Callable[[], S], what: str
+) -> S:
+    """Read ``path`` if it is there (a damaged file is built again), else build and save it.
+
+    A file that cannot be written is only a warning: the built structure is returned.
+    """
+    if path.exists():
+        try:
+            return read(path)
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+            log.warning("%s %s not used (%s); building it again", what, path, exc)
+    made = build()
+    try:
+        made.save(path)
+        log.info("%s written to %s", what, path)
+    except OSError as exc:
+        log.warning("%s not written to %s: %s", what, path, exc)
+    return made
 
 
 @functools.lru_cache(maxsize=1)
