@@ -24,12 +24,15 @@ from .geodesy import GEOD
 __all__ = [
     "approx_error",
     "band_pairs",
+    "centre_gradients",
     "ecef",
     "filter_cells",
     "foot_vectors",
     "pair_distances",
     "pair_targets",
     "point_distances",
+    "row_minimum",
+    "same_target",
     "segment_term",
 ]
 
@@ -40,6 +43,10 @@ _jit = njit(cache=True, nogil=True, error_model="numpy")
 
 
 _F = GEOD.f
+
+#: The smallest radius of curvature of the ellipsoid (meridional, at the equator), m:
+#: the radius that makes the curvature terms of :func:`band_pairs` largest.
+_M_EQ = _A * (1.0 - _E2)
 
 #: Beyond this distance (m), Lambert's formula is the more accurate of the two.
 LAMBERT_M = 250_000.0
@@ -240,17 +247,79 @@ def pair_distances(
 
 
 @_jit
+def _enu(cx: float, cy: float, cz: float) -> tuple[float, float, float, float, float, float]:
+    """Return the east and north unit vectors at unit vector c, each scaled to metres.
+
+    Scaled by the radii of curvature (N east, M north), so that the dot product
+    of a small difference of unit vectors with them is its length in metres.
+    """
+    rho = math.sqrt(cx * cx + cy * cy)
+    if rho > 1e-12:
+        sin_lon, cos_lon = cy / rho, cx / rho
+    else:
+        sin_lon, cos_lon = 0.0, 1.0
+    w = 1.0 - _E2 * cz * cz
+    n_radius = _A / math.sqrt(w)
+    m_radius = _A * (1.0 - _E2) / (w * math.sqrt(w))
+    return (-sin_lon * n_radius, cos_lon * n_radius, 0.0,
+            -cz * cos_lon * m_radius, -cz * sin_lon * m_radius, rho * m_radius)  # fmt: skip
+
+
+@_jit
+def centre_gradients(
+    c: np.ndarray, segs: np.ndarray, a: np.ndarray, b: np.ndarray, g: np.ndarray,
+    out: np.ndarray,
+) -> None:  # fmt: skip
+    """Write the direction (east, north; unit) in which the distance to ``segs[k]`` grows.
+
+    At ``c[k]``: the direction away from the segment's nearest point, in metres east
+    and north; (0, 0) on the segment.
+    """
+    for k in range(len(segs)):
+        cx, cy, cz = c[k, 0], c[k, 1], c[k, 2]
+        tx, ty, tz = _target(cx, cy, cz, segs[k], a, b, g)
+        ex, ey, ez, nx, ny, nz = _enu(cx, cy, cz)
+        ue = (cx - tx) * ex + (cy - ty) * ey + (cz - tz) * ez
+        un = (cx - tx) * nx + (cy - ty) * ny + (cz - tz) * nz
+        norm = math.sqrt(ue * ue + un * un)
+        if norm > 0:
+            out[k, 0], out[k, 1] = ue / norm, un / norm
+        else:
+            out[k, 0], out[k, 1] = 0.0, 0.0
+
+
+#: Relative error allowed for the direction of a candidate's gradient (ellipsoid).
+GRADIENT_SLACK = 0.01
+
+
+@_jit
 def band_pairs(
-    p: np.ndarray, starts: np.ndarray, counts: np.ndarray, cands: np.ndarray, a: np.ndarray,
-    b: np.ndarray, g: np.ndarray, seg_term: float, out_seg: np.ndarray,
-    out_n: np.ndarray,
+    p: np.ndarray, c: np.ndarray, starts: np.ndarray, counts: np.ndarray, cands: np.ndarray,
+    lower: np.ndarray, grad: np.ndarray, a: np.ndarray, b: np.ndarray, g: np.ndarray,
+    seg_term: float, out_seg: np.ndarray, out_n: np.ndarray,
 ) -> None:  # fmt: skip
     """For each point, the candidates that can be its nearest segment.
 
-    Point ``i`` (unit vector ``p[i]``) has candidates ``cands[starts[i]:starts[i] +
-    counts[i]]``. Those whose approximate distance, less its error, does not pass
-    the best approximate distance plus its error are written to ``out_seg[i]``
-    (their number to ``out_n[i]``; -1 when more than fit: measure that point another way).
+    Point ``i`` (unit vector ``p[i]``, in the grid cell of centre ``c[i]``) has
+    candidates ``cands[starts[i]:starts[i] + counts[i]]``, sorted by ``lower``: a
+    lower bound of their distance from the cell's centre. Two bounds spare most
+    candidates their distance:
+
+    * distances are 1-Lipschitz, so a candidate is at least ``lower - r`` from the
+      point (``r`` its distance from the centre); once that passes the best
+      distance found (plus its error), neither it nor any later candidate can be
+      nearest, and the search stops;
+    * in the plane the distance to a segment is convex, so it is at least its
+      value at the centre plus its gradient there (``grad``, east and north) times
+      the step to the point. On the ellipsoid the bound is loosened by
+      :data:`GRADIENT_SLACK` of the step (the gradient's direction) and by the
+      curvature term ``r**2 (1 + tan(d / R)) / 2R`` (the distance to a geodesic
+      bends the other way by ``tan(d / R) / R`` on a sphere), plus 1 m.
+
+    Of the candidates measured, those whose approximate distance, less its
+    error, does not pass the best approximate distance plus its error are written
+    to ``out_seg[i]`` (their number to ``out_n[i]``; -1 when more than fit:
+    measure that point another way).
     """
     width = out_seg.shape[1]
     most = 0
@@ -259,14 +328,29 @@ def band_pairs(
     d = np.empty(most)
     for i in range(p.shape[0]):
         px, py, pz = p[i, 0], p[i, 1], p[i, 2]
+        cx, cy, cz = c[i, 0], c[i, 1], c[i, 2]
+        r = _euler(px, py, pz, cx, cy, cz) * (1.0 + 1e-5) + 0.01
+        ex, ey, ez, nx, ny, nz = _enu(cx, cy, cz)
+        step_e = (px - cx) * ex + (py - cy) * ey + (pz - cz) * ez
+        step_n = (px - cx) * nx + (py - cy) * ny + (pz - cz) * nz
+        slack = GRADIENT_SLACK * r + 1.0
         lo, m = starts[i], counts[i]
         best = np.inf
+        measured = m
         for j in range(m):
+            low = lower[lo + j]
+            if low - r > best:
+                measured = j
+                break
+            bend = r * r * (1.0 + math.tan(min(low / _M_EQ, 1.2))) / (2.0 * _M_EQ)
+            if low + grad[lo + j, 0] * step_e + grad[lo + j, 1] * step_n - slack - bend > best:
+                d[j] = np.inf
+                continue
             tx, ty, tz = _target(px, py, pz, cands[lo + j], a, b, g)
             d[j] = _approx(px, py, pz, tx, ty, tz)
             best = min(best, d[j] + _approx_error(d[j], seg_term))
         n = 0
-        for j in range(m):
+        for j in range(measured):
             if d[j] - _approx_error(d[j], seg_term) <= best:
                 if n < width:
                     out_seg[i, n] = cands[lo + j]
@@ -326,3 +410,38 @@ def _away(
     if norm > 1e-15:
         return ux / norm, uy / norm, uz / norm
     return 0.0, 0.0, 0.0
+
+
+@_jit
+def same_target(rows: np.ndarray, t_lon: np.ndarray, t_lat: np.ndarray, ref: np.ndarray) -> None:
+    """Write, for each pair, the first earlier pair of its run with the same point and target.
+
+    Pairs of one point are consecutive (a run of equal ``rows``); ``ref[k]`` is
+    ``k`` itself when no earlier pair of the run has the same target (two
+    segments meeting at a corner give the same foot), so one geodesic serves both.
+    """
+    start = 0
+    for k in range(len(rows)):
+        if k > 0 and rows[k] != rows[k - 1]:
+            start = k
+        ref[k] = k
+        for j in range(start, k):
+            if t_lon[j] == t_lon[k] and t_lat[j] == t_lat[k]:
+                ref[k] = j
+                break
+
+
+@_jit
+def row_minimum(
+    rows: np.ndarray, d: np.ndarray, segs: np.ndarray, best_d: np.ndarray, best_seg: np.ndarray
+) -> None:
+    """Keep, per point, the smallest distance of its pairs and that pair's segment.
+
+    ``best_d`` must start at infinity and ``best_seg`` at -1. Ties go to the lower
+    segment index (the first in the coastline's order).
+    """
+    for k in range(len(rows)):
+        i = rows[k]
+        if d[k] < best_d[i] or (d[k] == best_d[i] and (best_seg[i] < 0 or segs[k] < best_seg[i])):
+            best_d[i] = d[k]
+            best_seg[i] = segs[k]

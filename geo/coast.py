@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
@@ -42,11 +43,13 @@ from ._nearest import (
     pair_distances,
     pair_targets,
     point_distances,
+    row_minimum,
+    same_target,
     segment_term,
 )
 from ._threads import map_slices
 from .geodesy import GEOD, unit_vectors
-from .io import atomic_path
+from .io import atomic_path, map_npz
 
 if TYPE_CHECKING:
     from .distance_grid import DistanceGrid
@@ -215,18 +218,28 @@ class Coastline:
         # whether each segment's end is the next segment's start (same line, next vertex)
         kept = np.flatnonzero(same)
         self._joined = np.r_[kept[1:] == kept[:-1] + 1, False]
+        #: Whether every segment's owners are in :attr:`state` and :attr:`other_state`
+        #: (False when three or more geometries share a segment: only two are kept).
+        self.owners_complete = True
         if merge_shared:
             self._merge_shared()
         _, _, seg_len = GEOD.inv(self.start[:, 0], self.start[:, 1], self.end[:, 0], self.end[:, 1])
         self.max_segment_m = float(np.max(seg_len)) if len(seg_len) else 0.0
         self._derive()
 
-    def _derive(self) -> None:
-        """Compute the unit vectors and foot vectors of the segments (what is measured)."""
-        self._a = unit_vectors(self.start[:, 0], self.start[:, 1])
-        self._b = unit_vectors(self.end[:, 0], self.end[:, 1])
-        self._g = foot_vectors(self._a, self._b)
+    def _derive(self, kept: dict[str, np.ndarray] | None = None) -> None:
+        """Set the unit vectors and foot vectors of the segments (what is measured).
+
+        They are computed, or taken from ``kept`` (what :meth:`save` wrote).
+        """
+        if kept is not None:
+            self._a, self._b, self._g = kept["a"], kept["b"], kept["g"]
+        else:
+            self._a = unit_vectors(self.start[:, 0], self.start[:, 1])
+            self._b = unit_vectors(self.end[:, 0], self.end[:, 1])
+            self._g = foot_vectors(self._a, self._b)
         self._kd: cKDTree | None = None
+        self._owner_rows: tuple[np.ndarray, np.ndarray] | None = None
         self.grid: DistanceGrid | None = None
         log.debug("coastline: %d segments, longest %.0f m", len(self.start), self.max_segment_m)
 
@@ -241,11 +254,15 @@ class Coastline:
     def save(self, path: str | Path) -> Path:
         """Write the segments, their owners and the grid to ``path`` (``.npz``, atomically).
 
-        Owners must be strings or integers (None as a second owner). No pickle.
+        Owners must be strings or integers (None as a second owner). No pickle,
+        no compression: :meth:`load` maps the arrays instead of reading them. The
+        unit and foot vectors are kept too, so that loading computes nothing.
         """
         arrays: dict[str, np.ndarray] = {
             "start": self.start, "end": self.end, "joined": self._joined,
             "max_segment_m": np.array([self.max_segment_m]),
+            "a": self._a, "b": self._b, "g": self._g,
+            "owners_complete": np.array([self.owners_complete]),
         }  # fmt: skip
         for name in ("state", "other_state"):
             values = getattr(self, name)
@@ -263,23 +280,63 @@ class Coastline:
 
     @classmethod
     def load(cls, path: str | Path) -> Coastline:
-        """Read what :meth:`save` wrote (segments, owners and the grid, if any)."""
+        """Read what :meth:`save` wrote (segments, owners and the grid, if any).
+
+        The arrays are memory-mapped read-only (:func:`geo.io.map_npz`); only the
+        owners are copied (into Python objects).
+        """
         from .distance_grid import DistanceGrid
 
         out = cls.__new__(cls)
-        with np.load(path, allow_pickle=False) as data:
-            out.start, out.end = data["start"], data["end"]
-            out._joined = data["joined"]
-            out.max_segment_m = float(data["max_segment_m"][0])
-            for name in ("state", "other_state"):
-                present = data[f"{name}_present"]
-                raw = data[f"{name}_int"] if f"{name}_int" in data else data[f"{name}_str"]
-                values = raw.astype(object)
-                values[~present] = None
-                setattr(out, name, values)
-            grid = {k[5:]: data[k] for k in data.files if k.startswith("grid_")}
-        out._derive()
+        data = map_npz(path)
+        out.start, out.end = data["start"], data["end"]
+        out._joined = data["joined"]
+        out.max_segment_m = float(data["max_segment_m"][0])
+        out.owners_complete = bool(data["owners_complete"][0])
+        for name in ("state", "other_state"):
+            present = data[f"{name}_present"]
+            raw = data[f"{name}_int"] if f"{name}_int" in data else data[f"{name}_str"]
+            values = raw.astype(object)
+            values[~present] = None
+            setattr(out, name, values)
+        if "state_int" in data and "other_state_int" in data:
+            out._owner_rows = (data["state_int"], data["other_state_int"])
+        grid = {k[5:]: v for k, v in data.items() if k.startswith("grid_")}
+        rows = out.__dict__.pop("_owner_rows", None)
+        out._derive(data)
+        out._owner_rows = rows
         out.grid = DistanceGrid.from_arrays(grid) if grid else None
+        return out
+
+    def owner_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return :attr:`state` and :attr:`other_state` as integer arrays (-1: none).
+
+        For owners that are integers (the zone rows of
+        :attr:`geo.prepared.PreparedZones.boundaries`).
+        """
+        if self._owner_rows is None:
+            rows = []
+            for values in (self.state, self.other_state):
+                present = ~pd.isna(values)
+                out = np.full(len(values), -1, dtype=np.int64)
+                out[present] = values[present].astype(np.int64)
+                rows.append(out)
+            self._owner_rows = (rows[0], rows[1])
+        return self._owner_rows
+
+    def subset(self, keep: np.ndarray) -> Coastline:
+        """Return the segments flagged in ``keep`` (a boolean array), with no grid.
+
+        Nothing is recomputed: the segments, owners and vectors are taken as they are.
+        """
+        out = self.__class__.__new__(self.__class__)
+        out.start, out.end = self.start[keep], self.end[keep]
+        out.state, out.other_state = self.state[keep], self.other_state[keep]
+        out._joined = (self._joined & np.r_[keep[1:], False])[keep]
+        out.max_segment_m = self.max_segment_m
+        out.owners_complete = self.owners_complete
+        a, b, g = self.segment_arrays()
+        out._derive({"a": a[keep], "b": b[keep], "g": g[keep]})
         return out
 
     def _measure(
@@ -300,11 +357,13 @@ class Coastline:
         d[near] = self._exact(lon[rows[near]], lat[rows[near]], segs[near], rows[near])
         far = np.flatnonzero(~near)
         if len(far):
-            key = np.column_stack([rows[far], t_lon[far], t_lat[far]])
-            first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)[1:]
+            ref = np.empty(len(far), dtype=np.int64)
+            same_target(rows[far], t_lon[far], t_lat[far], ref)
+            first = np.flatnonzero(ref == np.arange(len(far)))
             u = far[first]
-            _, _, d_u = GEOD.inv(lon[rows[u]], lat[rows[u]], t_lon[u], t_lat[u])
-            d[far] = d_u[inverse.ravel()]
+            d_u = np.empty(len(far))
+            d_u[first] = GEOD.inv(lon[rows[u]], lat[rows[u]], t_lon[u], t_lat[u])[2]
+            d[far] = d_u[ref]
         return d
 
     def _near_m(self) -> float:
@@ -323,6 +382,7 @@ class Coastline:
         ends[flip] = ends[flip][:, [2, 3, 0, 1]]
         _, first, inverse = np.unique(ends, axis=0, return_index=True, return_inverse=True)
         inverse = inverse.ravel()
+        self.owners_complete = bool((np.bincount(inverse) <= 2).all())
         dup = np.flatnonzero(first[inverse] != np.arange(len(ends)))
         other = self.other_state.copy()
         other[first[inverse[dup]]] = self.state[dup]
@@ -405,16 +465,20 @@ class Coastline:
         return self._a, self._b, self._g
 
     def _grid_pairs(
-        self, p_unit: np.ndarray, leaf: np.ndarray, rows: np.ndarray
+        self, p_unit: np.ndarray, leaf: np.ndarray, centre: np.ndarray, rows: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Band pairs of points ``rows`` from their grid leaves, and the rows that overflowed."""
+        """Band pairs of points ``rows`` from their grid leaves, and the rows that overflowed.
+
+        ``leaf`` and ``centre`` are :meth:`DistanceGrid.locate`'s answer for every point.
+        """
         assert self.grid is not None
         grid = self.grid
         out_seg = np.empty((len(rows), _BAND_WIDTH), dtype=np.int64)
         out_n = np.empty(len(rows), dtype=np.int64)
-        band_pairs(p_unit[rows], grid.node_start[leaf[rows]], grid.node_count[leaf[rows]],
-                   grid.candidates, *self.segment_arrays(), segment_term(self.max_segment_m),
-                   out_seg, out_n)  # fmt: skip
+        c_unit = unit_vectors(centre[rows, 0], centre[rows, 1])
+        band_pairs(p_unit[rows], c_unit, grid.node_start[leaf[rows]], grid.node_count[leaf[rows]],
+                   grid.candidates, grid.lower, grid.gradient, *self.segment_arrays(),
+                   segment_term(self.max_segment_m), out_seg, out_n)  # fmt: skip
         ok = out_n >= 0
         n = np.where(ok, out_n, 0)
         take = np.arange(_BAND_WIDTH)[None, :] < n[:, None]
@@ -425,21 +489,18 @@ class Coastline:
     ) -> tuple[np.ndarray, np.ndarray]:
         n = len(lon)
         if use_grid and self.grid is not None:
-            leaf = self.grid.leaves(lon, lat)
+            leaf, centre = self.grid.locate(lon, lat)
             rows, segs, overflow = self._grid_pairs(
-                unit_vectors(lon, lat), leaf, np.flatnonzero(leaf >= 0)
+                unit_vectors(lon, lat), leaf, centre, np.flatnonzero(leaf >= 0)
             )
             k_rows, k_segs = self._kd_pairs(lon, lat, np.r_[np.flatnonzero(leaf < 0), overflow])
             rows, segs = np.concatenate([rows, k_rows]), np.concatenate([segs, k_segs])
         else:
             rows, segs = self._kd_pairs(lon, lat, np.arange(n))
         d = self._measure(lon, lat, rows, segs)
-        order = np.lexsort((segs, d, rows))  # ties: the first segment in the coastline's order
-        first = order[np.r_[True, rows[order][1:] != rows[order][:-1]]]
-        dist = np.empty(n)
-        seg = np.empty(n, dtype=np.int64)
-        dist[rows[first]] = d[first]
-        seg[rows[first]] = segs[first]
+        dist = np.full(n, np.inf)
+        seg = np.full(n, -1, dtype=np.int64)
+        row_minimum(rows, d, segs, dist, seg)  # ties: the first segment in the coastline's order
         return dist, seg
 
     def with_grid(self, bounds: tuple[float, float, float, float]) -> Coastline:

@@ -19,9 +19,11 @@ import contextlib
 import dataclasses
 import http.client
 import logging
+import math
 import os
 import socket
 import ssl
+import struct
 import tempfile
 import threading
 import time
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 
@@ -47,6 +50,7 @@ __all__ = [
     "atomic_path",
     "check_output",
     "download",
+    "map_npz",
     "neutralise_formulas",
     "read_vector",
     "text_ready",
@@ -188,6 +192,54 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+#: Readers of the ``.npy`` header versions numpy writes for plain arrays.
+_NPY_HEADERS = {
+    (1, 0): np.lib.format.read_array_header_1_0,
+    (2, 0): np.lib.format.read_array_header_2_0,
+}
+
+
+def map_npz(path: str | Path) -> dict[str, np.ndarray]:
+    """Return the arrays of an uncompressed ``.npz`` file, memory-mapped read-only.
+
+    ``numpy.load`` reads every member of an ``.npz`` file (and checks its CRC);
+    a member stored without compression (``numpy.savez``) is a plain ``.npy``
+    file at a known offset, so it can be mapped instead: opening costs no reading,
+    and the pages are shared by every process that maps the same file. The file
+    is trusted to be whole (it is written atomically); a member that is
+    compressed, holds objects or runs past the end of the file raises ``ValueError``.
+    """
+    out: dict[str, np.ndarray] = {}
+    with zipfile.ZipFile(path) as archive, open(path, "rb") as fh:
+        for info in archive.infolist():
+            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
+                raise ValueError(f"{info.filename}: not an uncompressed .npy member")
+            fh.seek(info.header_offset)
+            local = fh.read(30)
+            if local[:4] != b"PK\x03\x04":
+                raise ValueError(f"{info.filename}: no local header")
+            name_len, extra_len = struct.unpack("<HH", local[26:30])
+            start = info.header_offset + 30 + name_len + extra_len
+            fh.seek(start)
+            version = np.lib.format.read_magic(fh)
+            if version not in _NPY_HEADERS:
+                raise ValueError(f"{info.filename}: .npy format {version} not known")
+            shape, fortran, dtype = _NPY_HEADERS[version](fh)
+            if dtype.hasobject:
+                raise ValueError(f"{info.filename}: holds Python objects")
+            offset = fh.tell()
+            if offset - start + dtype.itemsize * math.prod(shape) > info.file_size:
+                raise ValueError(f"{info.filename}: shorter than its header says")
+            key = info.filename[: -len(".npy")]
+            if math.prod(shape) == 0:
+                out[key] = np.empty(shape, dtype=dtype)
+            else:
+                mapped = np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape,
+                                   order="F" if fortran else "C")  # fmt: skip
+                out[key] = np.asarray(mapped)  # a plain array over the mapping
+    return out
 
 
 def write_text(target: str | Path, text: str) -> Path:

@@ -56,7 +56,7 @@ KIND_AS_CLASS: dict[str, str] = {"overlapping_claim": "eez", "joint_regime": "ee
 INDEX_DIR_REFINE = 2
 
 #: Version of the coastline and boundary files kept in ``index_dir`` (their names carry it).
-GRID_FORMAT = "g1"
+GRID_FORMAT = "g2"
 
 
 class PreparedZones:
@@ -232,6 +232,24 @@ class PreparedZones:
             return Coastline.from_geometries(part.geometry.values, part["sovereign"].to_numpy())
 
         return self._part(("edge", zone_id), build)
+
+    def zone_edge(self, row: int) -> Coastline | None:
+        """Edge of the zone in row ``row`` of :attr:`sea`, ready for distances.
+
+        Taken from :attr:`boundaries` (the segments that zone owns: nothing is
+        built again) when that network knows every owner of its segments, else
+        built from the zone (:meth:`edge`).
+        """
+
+        def build() -> Coastline | None:
+            edges = self.boundaries
+            if edges is None or not edges.owners_complete:
+                return self.edge(str(self.sea["zone_id"].iloc[row]))
+            state, other = edges.owner_rows()
+            keep = (state == row) | (other == row)
+            return edges.subset(keep) if keep.any() else None
+
+        return self._part(("zone-edge", str(row)), build)
 
     def claimed_waters(self, state: str) -> tuple[shapely.Geometry, Coastline]:
         """Return the sea ``state`` claims in the set, and its edge ready for distances."""

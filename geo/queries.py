@@ -255,8 +255,8 @@ def summary(
     if missing:
         raise InputError(f"summary: no columns {missing}; columns: {list(frame.columns)}")
     for c in by:
-        if frame[c].dtype == object:
-            frame[c] = frame[c].fillna("").replace("", "-")
+        if frame[c].dtype == object or isinstance(frame[c].dtype, pd.CategoricalDtype):
+            frame[c] = frame[c].astype(object).fillna("").replace("", "-")
     return frame.groupby(list(by), dropna=False).size().rename("incidents").reset_index()
 
 
