@@ -10,13 +10,15 @@ coverage (``outside_coverage``) are visits too, so nothing of a track is lost.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from .. import settings
+from .._progress import Progress
 from ..errors import InputError
 from ..geodesy import GEOD, m_to_nm
 from ..prepared import PreparedZones, prepare
@@ -255,6 +257,30 @@ def _empty() -> pd.DataFrame:
     })  # fmt: skip
 
 
+def _vessel_chunks(p: _Positions, size: int) -> Iterator[_Positions]:
+    """Consecutive runs of whole vessels of about ``size`` positions (a vessel is never cut)."""
+    n = len(p.t)
+    starts = np.flatnonzero(np.r_[True, p.vessel[1:] != p.vessel[:-1]])  # first of each vessel
+    lo = 0
+    while lo < n:
+        # The first vessel start at or after lo + size (or the end) closes the chunk.
+        k = np.searchsorted(starts, lo + size)
+        hi = int(starts[k]) if k < len(starts) else n
+        names = ("vessel", "t", "lon", "lat", "seg", "seg_number", "zone")
+        yield replace(p, **{name: getattr(p, name)[lo:hi] for name in names})
+        lo = hi
+
+
+def _chunk_visits(p: _Positions, prepared: PreparedZones, dark_s: float,
+                  distances: bool) -> pd.DataFrame:  # fmt: skip
+    """Return the visits of positions holding whole segments (legs, crossings, runs)."""
+    start = np.flatnonzero(p.seg[1:] == p.seg[:-1])
+    legs = make_legs(start, p.lon, p.lat, p.t)
+    crossings = find_crossings(prepared, legs, p.zone[start], p.zone[start + 1])
+    ev = _events(p, crossings, legs.duration_s > dark_s, legs.duration_s, start)
+    return _table(p, ev, _runs(ev), prepared, distances)
+
+
 def zone_visits(
     tracks: gpd.GeoDataFrame,
     zones: gpd.GeoDataFrame | PreparedZones | None = None,
@@ -263,6 +289,7 @@ def zone_visits(
     dark_after: pd.Timedelta | float = settings.TRACK_DARK_AFTER_H,
     distances: bool = True,
     prepared: PreparedZones | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Return one row per visit of a vessel's track segment to a zone.
 
@@ -286,6 +313,9 @@ def zone_visits(
         Measure ``min_distance_to_coast_nm`` (NaN when False; the slowest column).
     prepared : PreparedZones, optional
         The zone set already prepared (its index is reused).
+    progress : bool, default False
+        Show progress over the positions (worked through a few hundred thousand
+        at a time, whole vessels together: :data:`geo.settings.TRACK_CHUNK_POSITIONS`).
 
     Returns
     -------
@@ -319,8 +349,9 @@ def zone_visits(
     dark_s = as_seconds(dark_after, name="dark_after")
     if not len(p.t):
         return _empty()
-    start = np.flatnonzero(p.seg[1:] == p.seg[:-1])
-    legs = make_legs(start, p.lon, p.lat, p.t)
-    crossings = find_crossings(prepared, legs, p.zone[start], p.zone[start + 1])
-    ev = _events(p, crossings, legs.duration_s > dark_s, legs.duration_s, start)
-    return _table(p, ev, _runs(ev), prepared, distances)
+    tables = []
+    with Progress(len(p.t), desc="zone visits", unit="pos", enabled=progress) as report:
+        for chunk in _vessel_chunks(p, settings.TRACK_CHUNK_POSITIONS):
+            tables.append(_chunk_visits(chunk, prepared, dark_s, distances))
+            report.update(len(chunk.t))
+    return tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True)
