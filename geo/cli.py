@@ -323,9 +323,14 @@ def _cmd_zones_build(args: argparse.Namespace) -> int:
 
 def _track_visits(args: argparse.Namespace, *, distances: bool) -> tuple[pd.DataFrame, str]:
     """Load the track files and find their visits; return them and the row counts as text."""
+    from .io import check_output
     from .prepared import PreparedZones
     from .tracks import load_tracks, unused_rows, zone_visits
 
+    if args.rejects:  # refused before any work, not after it
+        check_output(args.rejects, suffixes=(".csv",), inputs=_inputs(args), what="--rejects")
+        if Path(args.rejects).resolve() == Path(args.output).resolve():
+            raise InputError("--rejects and -o name the same file", source=args.rejects)
     prepared = PreparedZones(_load_zones(args), index_dir=args.index_dir)
     tracks = load_tracks(args.files, prepared=prepared, progress=not args.no_progress,
                          columns=_column_roles(args.columns) if args.columns else None,

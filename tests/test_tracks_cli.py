@@ -160,6 +160,10 @@ def test_an_output_never_overwrites_an_input(capsys, tmp_path):
         assert src.read_bytes() == before
     line = _fails(capsys, "tracks", "visits", src, "-o", tmp_path / "v.geojson")
     assert "is written as .parquet or .csv or .xlsx, not .geojson" in line
+    out = tmp_path / "v.csv"
+    line = _fails(capsys, "tracks", "visits", src, "-o", out, "--rejects", out)
+    assert line == f"flashpoints: {out}: --rejects and -o name the same file"
+    assert not out.exists()
 
 
 def test_several_files_are_one_track(capsys, tmp_path):
