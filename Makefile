@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 # apt-get needs root; use sudo when we are not root.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: screenshots map test lint format zones bench bench-classify bench-map bench-dask bench-load install install-test browser-deps notebooks clean
+.PHONY: screenshots map test lint format zones bench bench-classify bench-map bench-dask bench-load bench-tracks install install-test browser-deps notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,8 +58,8 @@ format: install-test
 zones: install-test
 	$(BIN)/flashpoints zones build -o data/zones/east-asia.geojson
 
-## make bench: every benchmark (bench-classify, bench-map, bench-dask, bench-load).
-bench: bench-classify bench-map bench-dask bench-load
+## make bench: every benchmark (bench-classify, bench-map, bench-dask, bench-load, bench-tracks).
+bench: bench-classify bench-map bench-dask bench-load bench-tracks
 
 ## make bench-classify: zone-only and full classify vs sjoin(predicate="within"), sjoin_nearest and DuckDB spatial; writes benchmarks/last-run.json (compare two runs: python -m benchmarks.compare OLD NEW).
 bench-classify: install-test
@@ -89,6 +89,10 @@ notebooks: install-test
 ## make bench-load: load a 1,000,000-row incident CSV, flashpoints vs a bare pandas loader, time and peak memory (about 1 minute).
 bench-load: install-test
 	$(BIN)/python -m benchmarks.load_bench --json benchmarks/last-load-run.json
+
+## make bench-tracks: zone visits of 1,000,000 positions (Senkaku patrols; courses across the seas), geo.zone_visits vs sjoin(predicate="within") and run-length grouping; writes benchmarks/last-tracks-run.json (more: python -m benchmarks.visits_bench --positions 1000000 10000000).
+bench-tracks: install-test
+	$(BIN)/python -m benchmarks.visits_bench --json benchmarks/last-tracks-run.json
 
 ## make bench-dask: 10M GeoParquet points, in memory vs a local Dask cluster (about 5 minutes).
 bench-dask: install-test

@@ -13,7 +13,7 @@ import math
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -21,11 +21,17 @@ import geopandas as gpd
 import pandas as pd
 
 from . import settings
-from .errors import FlashpointsError, InputError
+from .errors import DataSourceError, FlashpointsError, InputError
 
 log = logging.getLogger(__name__)
 
 _EXIT_USER_ERROR = 2
+
+#: Help of --index-dir (classify and the tracks commands).
+_INDEX_DIR_HELP = (
+    "folder that keeps the zone index and the distance grids of this zone set (built there "
+    "once, about 40 s for the bundled set; read back by later runs): for millions of positions"
+)
 
 #: File endings of HTML maps.
 _MAP_SUFFIXES = (".html", ".htm")
@@ -77,19 +83,25 @@ def _load_many(
     bad = pd.concat(rejected, ignore_index=True)
     if rejects_to:
         _write_rejects(bad, rejects_to, inputs=tuple(paths))
-    if len(bad):
-        first = bad.iloc[0]
-        sheet = first.get("sheet")
-        where = f"{first['file']}" + (f", sheet {sheet!r}" if isinstance(sheet, str) else "")
-        more = f" ({len(bad)} rows rejected in all" + (
-            f", listed in {rejects_to})" if rejects_to else "; --rejects FILE lists them)"
-        )
-        message = f"{first['column']}: {first['reason']}{more}"
-        if not skip_invalid:
-            raise InputError(message, source=where, row=int(first["row"]))
-        print(f"flashpoints: warning: {where}, row {first['row']}: {message}", file=sys.stderr)
+    _stop_at_first_reject(bad, skip_invalid=skip_invalid, rejects_to=rejects_to)
     merged = pd.concat(frames, ignore_index=True)
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=frames[0].crs)
+
+
+def _stop_at_first_reject(bad: pd.DataFrame, *, skip_invalid: bool, rejects_to: str | None) -> None:
+    """Raise for the first rejected row (file, row, column, reason), or warn if ``skip_invalid``."""
+    if not len(bad):
+        return
+    first = bad.iloc[0]
+    sheet = first.get("sheet")
+    where = f"{first['file']}" + (f", sheet {sheet!r}" if isinstance(sheet, str) else "")
+    more = f" ({len(bad)} rows rejected in all" + (
+        f", listed in {rejects_to})" if rejects_to else "; --rejects FILE lists them)"
+    )
+    message = f"{first['column']}: {first['reason']}{more}"
+    if not skip_invalid:
+        raise InputError(message, source=where, row=int(first["row"]))
+    print(f"flashpoints: warning: {where}, row {first['row']}: {message}", file=sys.stderr)
 
 
 def _write_rejects(bad: pd.DataFrame, target: str, *, inputs: tuple[str, ...]) -> None:
@@ -309,6 +321,129 @@ def _cmd_zones_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _track_visits(args: argparse.Namespace, *, distances: bool) -> tuple[pd.DataFrame, str]:
+    """Load the track files and find their visits; return them and the row counts as text."""
+    from .io import check_output
+    from .prepared import PreparedZones
+    from .tracks import load_tracks, unused_rows, zone_visits
+
+    if args.rejects:  # refused before any work, not after it
+        check_output(args.rejects, suffixes=(".csv",), inputs=_inputs(args), what="--rejects")
+        if Path(args.rejects).resolve() == Path(args.output).resolve():
+            raise InputError("--rejects and -o name the same file", source=args.rejects)
+    prepared = PreparedZones(_load_zones(args), index_dir=args.index_dir)
+    tracks = load_tracks(args.files, prepared=prepared, progress=not args.no_progress,
+                         columns=_column_roles(args.columns) if args.columns else None,
+                         max_speed_kn=args.max_speed_kn or settings.TRACK_MAX_SPEED_KN)  # fmt: skip
+    unused = unused_rows(tracks)
+    if args.rejects:
+        _write_rejects(unused, args.rejects, inputs=_inputs(args))
+    rejected = unused[unused["outcome"] == "rejected"]
+    _stop_at_first_reject(rejected, skip_invalid=args.skip_invalid, rejects_to=args.rejects)
+    visits = zone_visits(tracks, prepared=prepared, distances=distances,
+                         max_gap=args.max_gap or settings.TRACK_MAX_GAP_H,
+                         progress=not args.no_progress)  # fmt: skip
+    return visits, _track_counts(tracks, unused, visits)
+
+
+def _track_counts(tracks: pd.DataFrame, unused: pd.DataFrame, visits: pd.DataFrame) -> str:
+    """Say where every row went: in visits, left out, rejected; these add up or this raises."""
+    read, used = int(tracks.attrs["rows_read"]), int(visits["n_positions"].sum())
+    rejected = int((unused["outcome"] == "rejected").sum())
+    dup, jump = int(tracks["flag_duplicate"].sum()), int(tracks["flag_jump"].sum())
+    if used + dup + jump + rejected != read:
+        raise DataSourceError(f"{read} rows read, but {used} in visits, {dup + jump} left out and "
+                              f"{rejected} rejected: the counts do not add up (please report "
+                              "this)")  # fmt: skip
+    files = len(tracks.attrs["files"])
+    left = f"{dup + jump} left out ({dup} duplicates, {jump} jumps)"
+    return (f"{read} rows read from {files} file{'s' * (files != 1)}: {used} in visits, "
+            f"{left}, {rejected} rejected")  # fmt: skip
+
+
+def _visits_summary(visits: pd.DataFrame) -> str:
+    """Visits, vessels and hours per zone kind and claimants."""
+    table = (visits.assign(claimants=visits["claimants"].replace("", "-"))
+             .groupby(["zone_kind", "claimants"])
+             .agg(visits=("vessel_id", "size"), vessels=("vessel_id", "nunique"),
+                  hours=("duration_h", "sum")))  # fmt: skip
+    return table.round({"hours": 1}).reset_index().to_string(index=False)
+
+
+def _cmd_tracks_visits(args: argparse.Namespace) -> int:
+    from .io import TABLE_FORMATS, write_frame
+
+    _check_output(args, TABLE_FORMATS, "the visits table")
+    visits, counts = _track_visits(args, distances=not args.no_distances)
+    write_frame(visits, args.output, raw=args.raw, inputs=_inputs(args))
+    if len(visits):
+        print(_visits_summary(visits))
+    print(f"{counts}; {len(visits)} visits written to {args.output}")
+    return 0
+
+
+def _is_visits_table(path: str) -> bool:
+    """Tell whether a file is a visits table of ``tracks visits`` (a .csv one is refused)."""
+    import pyarrow.parquet as pq
+
+    from .tracks import VISIT_COLUMNS
+
+    lower = path.lower()
+    if not Path(path).is_file() or not lower.endswith((".parquet", ".csv")):
+        return False
+    try:
+        if lower.endswith(".parquet"):
+            names = pq.read_schema(path).names
+        else:
+            names = list(pd.read_csv(path, nrows=0).columns)
+    except (OSError, ValueError):  # unreadable: load_tracks says why
+        return False
+    if not set(VISIT_COLUMNS) <= set(names):
+        return False
+    if lower.endswith(".csv"):
+        raise InputError(
+            "a visits table is read from .parquet (its times and types kept): "
+            "write it with flashpoints tracks visits -o FILE.parquet",
+            source=path,
+        )
+    return True
+
+
+def _visits_files(args: argparse.Namespace) -> pd.DataFrame | None:
+    """Read the files as visits tables when they are (``tracks visits`` output), else None."""
+    kinds = [_is_visits_table(f) for f in args.files]
+    if not any(kinds):
+        return None
+    if not all(kinds):
+        other = args.files[kinds.index(False)]
+        raise InputError("give either track files or visits tables (from flashpoints tracks "
+                         "visits), not both", source=other)  # fmt: skip
+    options = ("zones", "index_dir", "columns", "max_gap", "max_speed_kn", "rejects")
+    given = [o for o in options if getattr(args, o) is not None]
+    if given:
+        option = "--" + given[0].replace("_", "-")
+        raise InputError(f"{option} is for track files; these are visits tables already",
+                         source=args.files[0])  # fmt: skip
+    return pd.concat([pd.read_parquet(f) for f in args.files], ignore_index=True)
+
+
+def _cmd_tracks_presence(args: argparse.Namespace) -> int:
+    from .io import TABLE_FORMATS, write_frame
+    from .tracks import presence
+
+    _check_output(args, TABLE_FORMATS, "the presence table")
+    visits = _visits_files(args)
+    if visits is None:
+        visits, counts = _track_visits(args, distances=False)
+    else:
+        counts = f"{len(visits)} visits read from {len(args.files)} visits table(s)"
+    table = presence(visits, by=args.by, tz=args.tz, group=args.group)
+    write_frame(table, args.output, raw=args.raw, inputs=_inputs(args))
+    print(f"{counts}; {len(table)} rows of presence by {args.by} ({args.tz}) "
+          f"written to {args.output}")  # fmt: skip
+    return 0
+
+
 def _output_option(parser: argparse.ArgumentParser, default: str, what: str) -> None:
     parser.add_argument(
         "-o", "--output", default=default, help=f"{what} to write (default: %(default)s)"
@@ -330,15 +465,24 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise Terminated
 
 
-def _distance_km(text: str) -> float:
-    """Read a finite, positive distance in km (an argparse type)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of km") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} km: give a finite distance above 0")
-    return value
+def _positive(unit: str, what: str) -> Callable[[str], float]:
+    """Return an argparse type that reads a finite number above 0 of ``unit``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of {unit}") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r} {unit}: give a finite {what} above 0")
+        return value
+
+    return parse
+
+
+_distance_km = _positive("km", "distance")
+_hours = _positive("hours", "duration")
+_knots = _positive("kn", "speed")
 
 
 def _load_zones(args: argparse.Namespace) -> gpd.GeoDataFrame:
@@ -362,6 +506,98 @@ def _claimant_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="accept zones without claimants (refused by default)",
     )
+
+
+def _track_options(c: argparse.ArgumentParser, what: str) -> None:
+    """Add the options of both tracks commands: output, zones, reading, rejects."""
+    c.add_argument("-o", "--output", required=True, help=f"the {what}: .parquet, .csv or .xlsx")
+    c.add_argument("--zones", help="zone file (default: the bundled East Asia set)")
+    _claimant_options(c)
+    c.add_argument("--index-dir", help=_INDEX_DIR_HELP)
+    c.add_argument(
+        "--columns",
+        metavar="ROLE=COLUMN,...",
+        help="which column holds what, e.g. vessel_id=callsign,time=t "
+        "(roles: vessel_id, time, lat, lon, sog, cog, group)",
+    )
+    c.add_argument(
+        "--max-gap",
+        type=_hours,
+        metavar="HOURS",
+        help="a longer time between two positions ends a track segment "
+        f"(default: {settings.TRACK_MAX_GAP_H:g})",
+    )
+    c.add_argument(
+        "--max-speed-kn",
+        type=_knots,
+        metavar="KN",
+        help="a position further from the previous one than this speed allows is a jump, "
+        f"left out of visits (default: {settings.TRACK_MAX_SPEED_KN:g})",
+    )
+    c.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="use the valid rows and warn about the others instead of stopping",
+    )
+    c.add_argument(
+        "--rejects",
+        metavar="FILE.csv",
+        help="write every row not in a visit (file, row, outcome, column, value, reason) "
+        "to this CSV",
+    )
+    c.add_argument(
+        "--raw",
+        action="store_true",
+        help="write CSV text as it is (no ' before cells starting with = + - @)",
+    )
+    c.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _tracks_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``flashpoints tracks visits`` and ``flashpoints tracks presence``."""
+    p = sub.add_parser("tracks", help="vessel tracks: zone visits and presence per period")
+    tsub = p.add_subparsers(dest="tracks_command", required=True, metavar="SUBCOMMAND")
+    v = tsub.add_parser("visits", help="one row per stay of a vessel in a zone")
+    v.add_argument(
+        "files",
+        nargs="+",
+        help="AIS-style track files, CSV or GeoParquet (several files, e.g. one per day, "
+        "are read as one table)",
+    )
+    v.add_argument(
+        "--no-distances",
+        action="store_true",
+        help="no min_distance_to_coast_nm (its slowest column)",
+    )
+    r = tsub.add_parser(
+        "presence",
+        help="days present, ship-days and episodes per period (the Japan Coast Guard's counts)",
+    )
+    r.add_argument(
+        "files",
+        nargs="+",
+        help="track files (their visits are found first), or visits tables written by "
+        "flashpoints tracks visits (.parquet)",
+    )
+    r.add_argument(
+        "--by",
+        choices=("day", "month", "year"),
+        default="month",
+        help="local period (default: %(default)s)",
+    )
+    r.add_argument(
+        "--tz", default="Asia/Tokyo", help="time zone of the local days (default: %(default)s)"
+    )
+    r.add_argument(
+        "--group",
+        action="append",
+        metavar="NAME",
+        help="only vessels of this group, e.g. 'China Coast Guard' (repeatable)",
+    )
+    for c, what in ((v, "visits table"), (r, "presence table")):
+        _track_options(c, what)
+    v.set_defaults(func=_cmd_tracks_visits)
+    r.set_defaults(func=_cmd_tracks_presence)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -494,12 +730,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="only the zone columns (zone, claimants, sovereign, shelf, regimes, dashed line): "
         "no distances or certainty, much faster for millions of positions",
     )
-    p.add_argument(
-        "--index-dir",
-        help="folder that keeps the zone index and the distance grids of this zone set "
-        "(built there once, about 40 s for the bundled set; read back by later runs): "
-        "for millions of positions",
-    )
+    p.add_argument("--index-dir", help=_INDEX_DIR_HELP)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_classify)
 
@@ -573,6 +804,7 @@ def build_parser() -> argparse.ArgumentParser:
     _claimant_options(zm)
     map_options(zm)
     zm.set_defaults(func=_cmd_zones_map)
+    _tracks_parser(sub)
     return parser
 
 

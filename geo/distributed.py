@@ -10,7 +10,12 @@ worker keeps the object it received, so the index and coastlines it builds on
 first use serve every later task. Every input row comes out, high seas and outside
 coverage included.
 
-This module knows nothing of classification: it runs any function
+:func:`map_prepared_by` does the same over partitions that each hold every row
+of their ``key`` values (the frame is shuffled on the key first): for functions
+that need all rows of a group together, such as :func:`geo.zone_visits`, which
+follows each vessel's track in time.
+
+This module knows nothing of classification or tracks: it runs any function
 ``func(frame, prepared, **options) -> frame``. Nothing in the package imports it
 unless Dask input is given.
 """
@@ -30,6 +35,7 @@ from .errors import DataSourceError, InputError
 __all__ = [
     "is_dask_frame",
     "map_prepared",
+    "map_prepared_by",
     "map_to_parquet",
     "quiet_dask_logs",
     "read_positions",
@@ -162,6 +168,44 @@ def map_prepared(func: FrameFunc, frame: Any, prepared: Any, **options: Any) -> 
 
         shared = dask.delayed(prepared, pure=True)
     return frame.map_partitions(func, shared, **options, meta=meta, align_dataframes=False)
+
+
+def map_prepared_by(
+    func: FrameFunc, frame: Any, prepared: Any, *, key: str, npartitions: int | None = None,
+    **options: Any,
+) -> Any:  # fmt: skip
+    """Map ``func`` lazily over partitions that each hold every row of their ``key`` values.
+
+    The frame is shuffled on ``key`` (hash partitioning): every row with one value of
+    ``key`` lands in the same partition, so no group is ever split between two
+    partitions and ``func`` sees each group whole. Rows come in no particular order
+    within a partition; ``func`` sorts what it needs sorted.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(partition, prepared, **options) -> frame``, importable by name.
+    frame : dask.dataframe.DataFrame or dask_geopandas.GeoDataFrame
+        The input.
+    prepared : geo.PreparedZones
+        Sent to each worker once (as by :func:`map_prepared`).
+    key : str
+        The column whose groups must stay whole (e.g. ``"vessel_id"``).
+    npartitions : int, optional
+        Partitions after the shuffle (default: as many as the input).
+    **options
+        Passed to ``func``.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        Lazy: ``func``'s answers, one partition per shuffled partition.
+    """
+    _require_dask()
+    if key not in frame.columns:
+        raise InputError(f"no {key!r} column to keep groups together by")
+    grouped = frame.shuffle(on=key, npartitions=npartitions)
+    return map_prepared(func, grouped, prepared, **options)
 
 
 def _write_partition(

@@ -153,10 +153,15 @@ def read_vector(
 #: File endings :func:`write_frame` understands.
 OUTPUT_FORMATS: tuple[str, ...] = (".csv", ".geojson", ".gpkg", ".parquet", ".kml", ".xlsx")
 
+#: File endings :func:`write_frame` writes a table without geometry as (visits, presence).
+TABLE_FORMATS: tuple[str, ...] = (".parquet", ".csv", ".xlsx")
+
 #: Decimals kept in text outputs (CSV, GeoJSON, KML, Excel), by column: positions to
-#: 1e-5 degree (about 1 m), distances and uncertainties to 0.1 of their unit.
-_DECIMALS_BY_NAME = {"lat": 5, "lon": 5, "origin_lat": 5, "origin_lon": 5}
-_DECIMALS_BY_ENDING = {"_nm": 1, "_km": 1, "_m": 0, "_deg": 2}
+#: 1e-5 degree (about 1 m), distances and uncertainties to 0.1 of their unit, durations
+#: to the second (hours to 0.001 h, 3.6 s).
+_DECIMALS_BY_NAME = {"lat": 5, "lon": 5}
+_DECIMALS_BY_ENDING = {"_lat": 5, "_lon": 5, "_nm": 1, "_km": 1, "_m": 0, "_deg": 2, "_h": 3,
+                       "_hours": 3, "_s": 0}  # fmt: skip
 
 #: Outputs read as text: rounded and dated by :func:`text_ready`.
 _TEXT_FORMATS = (".csv", ".geojson", ".kml", ".xlsx")
@@ -354,7 +359,8 @@ def _iso_dates(values: pd.Series, precision: pd.Series | None) -> pd.Series:
 def text_ready(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy for text outputs: numbers rounded to their precision, ISO dates.
 
-    Positions keep 5 decimals, ``*_nm``/``*_km`` distances 1 and ``*_m`` none; a
+    Positions keep 5 decimals, ``*_nm``/``*_km`` distances 1 and ``*_m`` none,
+    hours (``*_h``, ``*_hours``) 3 and seconds (``*_s``) none; a
     datetime column is written as ISO 8601 text, and ``date`` only as precisely as
     ``date_precision`` says (a date-only value is ``2011-07-31``, not a midnight).
 
@@ -379,19 +385,20 @@ def text_ready(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _excel(frame: gpd.GeoDataFrame, path: Path) -> None:
-    plain = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-    plain.to_excel(path, index=False, engine="openpyxl")
+def _attributes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the columns of a frame but its geometry (a table without one as it is)."""
+    if isinstance(frame, gpd.GeoDataFrame):
+        return pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    return frame
+
+
+def _excel(frame: pd.DataFrame, path: Path) -> None:
+    _attributes(frame).to_excel(path, index=False, engine="openpyxl")
 
 
 def _writer(suffix: str, layer: str) -> Callable[[gpd.GeoDataFrame, Path], None]:
     if suffix == ".csv":
-
-        def csv(frame: gpd.GeoDataFrame, path: Path) -> None:
-            plain = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-            plain.to_csv(path, index=False)
-
-        return csv
+        return lambda f, p: _attributes(f).to_csv(p, index=False)
     if suffix == ".geojson":
         return lambda f, p: f.to_file(p, driver="GeoJSON", engine="pyogrio")
     if suffix == ".kml":
@@ -406,7 +413,7 @@ def _writer(suffix: str, layer: str) -> Callable[[gpd.GeoDataFrame, Path], None]
 
 
 def write_frame(
-    frame: gpd.GeoDataFrame,
+    frame: pd.DataFrame,
     target: str | Path,
     *,
     raw: bool = False,
@@ -416,10 +423,12 @@ def write_frame(
 
     Parameters
     ----------
-    frame : geopandas.GeoDataFrame
+    frame : geopandas.GeoDataFrame or pandas.DataFrame
         What to write. In text outputs (CSV, GeoJSON, KML, Excel) numbers are
         rounded to their precision and dates written as ISO 8601 text
-        (:func:`text_ready`); GeoPackage and GeoParquet keep the values as they are.
+        (:func:`text_ready`); GeoPackage and (Geo)Parquet keep the values as they
+        are. A table without geometry (e.g. zone visits) is written as
+        :data:`TABLE_FORMATS` only.
     target : str or Path
         ``.csv``, ``.geojson``, ``.gpkg``, ``.parquet``, ``.kml`` or ``.xlsx``. It
         must not be one of ``inputs`` nor the file ``frame`` was read from
@@ -432,9 +441,8 @@ def write_frame(
     """
     source = frame.attrs.get("source")
     sources = (source,) if isinstance(source, str) and source != "frame" else ()
-    target = check_output(
-        target, suffixes=OUTPUT_FORMATS, inputs=(*inputs, *sources), what="the output"
-    )
+    formats = OUTPUT_FORMATS if isinstance(frame, gpd.GeoDataFrame) else TABLE_FORMATS
+    target = check_output(target, suffixes=formats, inputs=(*inputs, *sources), what="the output")
     suffix = target.suffix.lower()
     writer = _writer(suffix, target.stem)
     plain = text_ready(frame) if suffix in _TEXT_FORMATS else frame.copy()

@@ -172,6 +172,11 @@ TRACK_LEG_VERTEX_M: float = 1_000.0
 #: positions, at most one position per this many seconds of a segment.
 TRACK_COAST_SAMPLE_S: float = 600.0
 
+#: :func:`geo.zone_visits` works through this many positions at a time (whole vessels:
+#: a chunk ends at the first vessel that starts after it is full), so that its
+#: intermediate tables stay small and progress can be shown.
+TRACK_CHUNK_POSITIONS: int = 250_000
+
 #: Threads for chunked work; None means every core.
 n_workers: int | None = None
 

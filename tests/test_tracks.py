@@ -474,3 +474,68 @@ def test_legs_the_grid_clears_cross_no_edge():
     for i, xy in zip(pick, samples, strict=True):
         zones = index.lookup(np.r_[lon0[i], xy[:, 0], lon1[i]], np.r_[lat0[i], xy[:, 1], lat1[i]])
         assert len(set(zones.tolist())) == 1
+
+
+# --------------------------------------------------------------------------- several files
+
+
+def test_a_list_of_files_is_one_table_flagged_across_files(tmp_path):
+    # One vessel sails from one daily file into the next; the second file repeats the
+    # first's last report (a duplicate across files) and has an unreadable row.
+    day1 = _frame([(123.0, 25.6), (123.1, 25.65), (123.2, 25.7)], step_min=60.0,
+                  start=pd.Timestamp("2023-01-05 21:00", tz="UTC"))  # fmt: skip
+    day2 = _frame([(123.2, 25.7), (123.3, 25.75), (123.4, 25.8), (123.5, 25.85)], step_min=60.0,
+                  start=pd.Timestamp("2023-01-05 23:00", tz="UTC"))  # fmt: skip
+    day2["lat"] = day2["lat"].astype(object)
+    day2.loc[3, "lat"] = "north"
+    a, b = tmp_path / "day1.csv", tmp_path / "day2.csv"
+    day1.to_csv(a, index=False)
+    day2.to_csv(b, index=False)
+    tracks = geo.load_tracks([a, b])
+    assert tracks.attrs["rows_read"] == 7
+    assert [f["loaded"] for f in tracks.attrs["files"]] == [3, 3]
+    assert tracks["source_file"].tolist() == [str(a)] * 3 + [str(b)] * 3
+    assert tracks["row"].tolist() == [1, 2, 3, 1, 2, 3]
+    assert tracks["flag_duplicate"].tolist() == [False, False, False, True, False, False]
+    unused = geo.tracks.unused_rows(tracks)
+    assert unused[["file", "row", "outcome", "column"]].values.tolist() == [
+        [str(b), 1, "left out", "time"],
+        [str(b), 4, "rejected", "lat"],
+    ]
+    assert "latitude 'north' is not a number" in unused["reason"].iloc[1]
+    visits = geo.zone_visits(tracks, distances=False)
+    assert visits["segment_id"].unique().tolist() == [0]  # one track over midnight
+    assert visits["n_positions"].sum() == len(tracks) - (unused["outcome"] == "left out").sum()
+    # One file in a list is read the same way as the file itself (plus source_file).
+    alone = geo.load_tracks([a])
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(alone.drop(columns="source_file")), pd.DataFrame(geo.load_tracks(a))
+    )
+    with pytest.raises(InputError, match="list of files"):
+        geo.load_tracks([])
+
+
+def test_unused_rows_of_one_file_name_every_row_not_in_a_visit():
+    frame = _frame([(123.0, 25.6), (123.0, 25.6), (128.0, 29.0), (123.1, 25.62), (91, 181)],
+                   step_min=10.0)  # fmt: skip
+    frame.loc[1, "time"] = frame.loc[0, "time"]  # a duplicate
+    tracks = geo.load_tracks(frame)
+    unused = geo.tracks.unused_rows(tracks)
+    assert list(unused.columns) == ["row", "outcome", "column", "value", "reason"]
+    assert unused[["row", "outcome"]].values.tolist() == [
+        [2, "left out"], [3, "left out"], [5, "rejected"]
+    ]  # fmt: skip
+    assert "a jump" in unused["reason"].iloc[1]
+    assert "50 kn" in unused["reason"].iloc[1]
+    visits = geo.zone_visits(tracks, distances=False)
+    assert visits["n_positions"].sum() + len(unused) == tracks.attrs["rows_read"]
+
+
+def test_visits_worked_through_in_chunks_are_the_same(monkeypatch):
+    tracks = geo.load_tracks(geo.synthetic_patrols(months=[2], report_interval_s=(600, 900)))
+    whole = geo.zone_visits(tracks, distances=False)
+    monkeypatch.setattr(geo.settings, "TRACK_CHUNK_POSITIONS", 500)
+    assert tracks["vessel_id"].nunique() > 4
+    assert len(tracks) > 4 * 500
+    chunked = geo.zone_visits(tracks, distances=False, progress=True)
+    pd.testing.assert_frame_equal(chunked, whole)

@@ -1,7 +1,8 @@
 """Vessel tracks: positions loaded and flagged, cut into zone visits, counted as presence.
 
 * :func:`load_tracks` (:mod:`.load`, flags in :mod:`.clean`): AIS-style positions
-  with a rejects table and quality flags;
+  with a rejects table and quality flags; :func:`unused_rows`: every row no visit
+  uses, with its reason;
 * :func:`segments` (:mod:`.segments`): tracks cut at long gaps;
 * :func:`zone_visits` (:mod:`.visits`, crossings in :mod:`.crossings`): one row per
   stay of a vessel segment in a zone, crossings timed on the geodesic;
@@ -14,6 +15,7 @@
 
 from __future__ import annotations
 
+from .clean import unused_rows
 from .load import load_tracks
 from .presence import PRESENCE_COLUMNS, presence
 from .segments import segments
@@ -28,5 +30,6 @@ __all__ = [
     "presence",
     "segments",
     "synthetic_patrols",
+    "unused_rows",
     "zone_visits",
 ]

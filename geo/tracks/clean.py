@@ -17,7 +17,9 @@
 * ``flag_on_land``: the position lies in a land zone of the zone set.
 
 Duplicates and jumps are left out of :func:`geo.zone_visits`; the other flags
-only inform.
+only inform. :func:`unused_rows` lists every source row that no visit uses: the
+rows :func:`geo.load_tracks` rejected and the duplicates and jumps, each with its
+reason.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from ..geodesy import GEOD, knots_to_m_s
 from ..prepared import PreparedZones
 from .segments import utc_seconds
 
-__all__ = ["FLAG_COLUMNS", "flag_positions"]
+__all__ = ["FLAG_COLUMNS", "UNUSED_COLUMNS", "flag_positions", "unused_rows"]
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +95,7 @@ def flag_positions(
     tracks: gpd.GeoDataFrame,
     *,
     max_speed_kn: float = settings.TRACK_MAX_SPEED_KN,
-    ids_are_mmsi: bool = True,
+    ids_are_mmsi: bool | np.ndarray = True,
     prepared: PreparedZones,
 ) -> gpd.GeoDataFrame:
     """Return the positions with the flag columns of this module (a new frame).
@@ -105,8 +107,9 @@ def flag_positions(
         them), with ``lat``, ``lon``, ``sog`` and ``cog``.
     max_speed_kn : float, default 50.0
         Fastest plausible speed between two kept positions.
-    ids_are_mmsi : bool, default True
-        Whether ``vessel_id`` holds MMSIs (else ``flag_invalid_mmsi`` is False).
+    ids_are_mmsi : bool or array of bool, default True
+        Whether ``vessel_id`` holds MMSIs (else ``flag_invalid_mmsi`` is False), for
+        every row or per row (rows from files with different id columns).
     prepared : PreparedZones
         The zone set that decides ``flag_on_land``.
 
@@ -143,7 +146,8 @@ def flag_positions(
     zone = prepared.index.lookup(lon, lat) if len(out) else np.zeros(0, dtype=np.int64)
     kinds = np.append(prepared.columns()["zone_kind"], ["", ""])  # NONE, OUTSIDE: -1, -2
     out["flag_duplicate"] = dup
-    out["flag_invalid_mmsi"] = _invalid_mmsi(out["vessel_id"]) if ids_are_mmsi else False
+    mmsi = np.broadcast_to(np.asarray(ids_are_mmsi, dtype=bool), (len(out),))
+    out["flag_invalid_mmsi"] = _invalid_mmsi(out["vessel_id"]) & mmsi if mmsi.any() else False
     out["flag_speed_unavailable"] = unavailable
     out["flag_jump"] = jump
     out["flag_on_land"] = kinds[zone] == "land"
@@ -151,3 +155,78 @@ def flag_positions(
     if counts:
         log.info("flagged positions: %s", counts)
     return out
+
+
+#: Columns of :func:`unused_rows`, in order (``file`` only for tracks from several files).
+UNUSED_COLUMNS: tuple[str, ...] = ("file", "row", "outcome", "column", "value", "reason")
+
+
+def _left_out(tracks: pd.DataFrame, with_file: bool) -> list[pd.DataFrame]:
+    """Return the loaded rows that visits leave out (duplicates, jumps), with reasons."""
+    speed = tracks.attrs.get("max_speed_kn", settings.TRACK_MAX_SPEED_KN)
+    parts = []
+    jump = (f"a jump: farther from the vessel's previous kept position than {speed:g} kn "
+            "allows (a bad fix, or a second vessel with this id)")  # fmt: skip
+    for flag, column, reason in (
+        ("flag_duplicate", "time", "a duplicate: the vessel has an earlier position at this time"),
+        ("flag_jump", "lat/lon", jump),
+    ):
+        rows = tracks.loc[tracks[flag].to_numpy(dtype=bool)] if flag in tracks else tracks.iloc[:0]
+        if rows.empty:
+            continue
+        if column == "time":
+            values = rows["time"].map(lambda t: t.isoformat())
+        else:
+            values = rows["lat"].map("{:.5f}".format) + ", " + rows["lon"].map("{:.5f}".format)
+        part = pd.DataFrame({"row": rows["row"].to_numpy(), "outcome": "left out",
+                             "column": column, "value": values.to_numpy(dtype=object),
+                             "reason": f"left out of visits: {reason}"})  # fmt: skip
+        if with_file:
+            part.insert(0, "file", rows["source_file"].to_numpy(dtype=object))
+        parts.append(part)
+    return parts
+
+
+def unused_rows(tracks: pd.DataFrame) -> pd.DataFrame:
+    """Return every source row that no visit uses, with its row number and reason.
+
+    Loaded rows + rejected rows = rows read (``attrs["rows_read"]``), and the rows
+    :func:`geo.zone_visits` uses are the loaded rows less the ones listed here as
+    ``left out``: so every row of the input is either in a visit or in this table.
+
+    Parameters
+    ----------
+    tracks : pandas.DataFrame
+        Positions from :func:`geo.load_tracks` (its flags and ``attrs["rejects"]``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`UNUSED_COLUMNS` (``file`` only for tracks read from a list
+        of files): ``row`` (from 1, in its file), ``outcome`` (``rejected``: not
+        loaded; ``left out``: loaded and flagged ``flag_duplicate`` or
+        ``flag_jump``), ``column``, ``value`` and ``reason``; in file and row order.
+
+    Examples
+    --------
+    >>> import geo, pandas as pd
+    >>> t = geo.load_tracks(pd.DataFrame({"mmsi": ["412000001"] * 3,
+    ...     "time": ["2023-01-05 00:00", "2023-01-05 00:00", "later"],
+    ...     "lat": [26.2, 26.2, 26.3], "lon": [123.4, 123.4, 123.5]}))
+    >>> unused_rows(t)[["row", "outcome", "column"]].values.tolist()
+    [[2, 'left out', 'time'], [3, 'rejected', 'time']]
+    """
+    several = "source_file" in tracks.columns
+    columns = list(UNUSED_COLUMNS) if several else list(UNUSED_COLUMNS[1:])
+    rejected = pd.DataFrame(tracks.attrs.get("rejects", []))
+    if len(rejected):
+        rejected = rejected.assign(outcome="rejected")[columns]
+    parts = [f for f in [rejected, *_left_out(tracks, several)] if len(f)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series([], dtype="int64" if c == "row" else object)
+                             for c in columns})  # fmt: skip
+    out = pd.concat(parts, ignore_index=True)
+    order = {f["file"]: i for i, f in enumerate(tracks.attrs.get("files", []))}
+    rank = out["file"].map(order) if several else 0
+    out = out.assign(_rank=rank).sort_values(["_rank", "row"], kind="stable", ignore_index=True)
+    return out[columns]

@@ -12,7 +12,7 @@ read but doubtful are kept and flagged (:mod:`geo.tracks.clean`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +23,11 @@ import pandas as pd
 import shapely
 
 from .. import settings
+from .._progress import track
 from ..errors import InputError
 from ..prepared import PreparedZones, prepare
 from .clean import flag_positions
+from .segments import utc_seconds
 
 __all__ = ["LAYOUTS", "TRACK_COLUMN_ALIASES", "load_tracks"]
 
@@ -254,19 +256,85 @@ def _assemble(
     return gpd.GeoDataFrame(out, geometry=geometry, crs=settings.DEFAULT_CRS)
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """One source read and checked: its rows (not flagged yet) and what was rejected."""
+
+    name: str
+    tracks: gpd.GeoDataFrame
+    rejects: list[dict[str, object]]
+    rows_read: int
+    layout: str
+    ids_are_mmsi: bool
+
+
+def _load_one(source: str | Path | pd.DataFrame, columns: Mapping[str, str] | None) -> _Loaded:
+    """Read one source, find its columns, reject unreadable rows; no flags yet."""
+    name = "frame" if isinstance(source, pd.DataFrame) else str(source)
+    frame = source if isinstance(source, pd.DataFrame) else _read(source)
+    cols = _find_columns(frame, columns, name)
+    layout = _layout(cols)
+    rejects = _Rejects(len(frame))
+    data = _read_rows(frame, cols, layout, rejects)
+    data.update(_optional(frame, cols))
+    tracks = _assemble(frame, cols, data, ~rejects.rejected)
+    if rejects.records:
+        log.info("%s: %d of %d rows rejected", name, len(rejects.records), len(frame))
+    is_mmsi = str(cols["vessel_id"]).strip().lower() in MMSI_COLUMNS
+    return _Loaded(name, tracks, rejects.table(), len(frame), layout, is_mmsi)
+
+
+def _sources(source: object) -> list[str | Path | pd.DataFrame]:
+    """Return the sources as a list; refuse an empty list or one of other things."""
+    if isinstance(source, (str, Path, pd.DataFrame)):
+        return [source]
+    items = list(source) if isinstance(source, Sequence) else None
+    if not items or not all(isinstance(s, (str, Path)) for s in items):
+        raise InputError(
+            "load_tracks takes a file, a (Geo)DataFrame or a list of files; "
+            f"got {type(source).__name__}" + (" (empty)" if items == [] else "")
+        )
+    return items
+
+
+def _combine(parts: list[_Loaded]) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """Join the files' rows into one table by vessel and time; whether each id is an MMSI."""
+    frames = [p.tracks.assign(source_file=p.name) for p in parts]
+    mmsi = np.concatenate([np.full(len(p.tracks), p.ids_are_mmsi) for p in parts])
+    joined = pd.concat(frames, ignore_index=True)
+    # Stable: on the same vessel and time, the earlier file and row come first.
+    order = np.lexsort((utc_seconds(joined["time"]), joined["vessel_id"].to_numpy(dtype=str)))
+    tracks = gpd.GeoDataFrame(joined.iloc[order].reset_index(drop=True), geometry="geometry",
+                              crs=settings.DEFAULT_CRS)  # fmt: skip
+    return tracks, mmsi[order]
+
+
+def _attrs(parts: list[_Loaded], several: bool, max_speed_kn: float) -> dict[str, object]:
+    """Return the attrs of the loaded table: rejects (``file`` from a list) and counts."""
+    rejects = [({"file": p.name} | r) if several else r for p in parts for r in p.rejects]
+    files = [{"file": p.name, "rows_read": p.rows_read, "loaded": len(p.tracks),
+              "rejected": len(p.rejects), "layout": p.layout} for p in parts]  # fmt: skip
+    attrs: dict[str, object] = {"rejects": rejects, "rows_read": sum(p.rows_read for p in parts),
+                                "files": files, "max_speed_kn": max_speed_kn}  # fmt: skip
+    if not several:
+        attrs |= {"source": parts[0].name, "layout": parts[0].layout}
+    return attrs
+
+
 def load_tracks(
-    source: str | Path | pd.DataFrame,
+    source: str | Path | pd.DataFrame | Sequence[str | Path],
     *,
     columns: Mapping[str, str] | None = None,
     max_speed_kn: float = settings.TRACK_MAX_SPEED_KN,
     zones: gpd.GeoDataFrame | PreparedZones | None = None,
     prepared: PreparedZones | None = None,
+    progress: bool = False,
 ) -> gpd.GeoDataFrame:
-    """Load vessel positions from a file or frame, with a rejects table and quality flags.
+    """Load vessel positions from files or a frame, with a rejects table and quality flags.
 
     Parameters
     ----------
-    source : path or DataFrame
+    source : path, DataFrame or list of paths
         A CSV file (also ``.csv.gz``), a (Geo)Parquet file, or a (Geo)DataFrame.
         Recognised layouts: Danish Maritime Authority (``# Timestamp`` written
         dd/mm/yyyy HH:MM:SS, ``MMSI``, ``Latitude``, ``Longitude``, ``SOG``,
@@ -275,6 +343,9 @@ def load_tracks(
         ``timestamp``, ``lat``, ``lon``, ``speed``, ``course``); and plain
         ``vessel_id`` or ``mmsi``, ``time``, ``lat``, ``lon``, optional ``sog``,
         ``cog``, ``group``. A GeoDataFrame of points needs no lat/lon columns.
+        **A list of files** (e.g. one per day) is read file by file and joined
+        into one table before the flags are set, so a vessel's track runs on
+        across the files (a duplicate or a jump is seen across midnight too).
     columns : mapping, optional
         Explicit roles, e.g. ``{"vessel_id": "callsign", "time": "t"}``; roles are
         those of :data:`TRACK_COLUMN_ALIASES`.
@@ -283,6 +354,8 @@ def load_tracks(
         its vessel is above this is flagged ``flag_jump``.
     zones, prepared : zone set or PreparedZones, optional
         The zones that decide ``flag_on_land`` (default: the bundled set).
+    progress : bool, default False
+        Show progress over a list of files.
 
     Returns
     -------
@@ -292,9 +365,12 @@ def load_tracks(
         are taken as UTC**, times with an offset are converted), ``lat``, ``lon``,
         ``sog`` (knots; NaN where AIS says "not available", 102.3), ``cog``
         (degrees; NaN for 360), ``group`` (text, "" when none), the flags of
-        :func:`geo.tracks.clean.flag_positions` and the source's other columns.
+        :func:`geo.tracks.clean.flag_positions` and the source's other columns;
+        from a list of files also ``source_file`` (``row`` is the row in it).
         ``attrs``: ``rejects`` (records with ``row``, ``column``, ``value``,
-        ``reason``), ``rows_read``, ``source``, ``layout``.
+        ``reason``, and ``file`` from a list of files), ``rows_read`` (in all),
+        ``files`` (per file: ``file``, ``rows_read``, ``loaded``, ``rejected``,
+        ``layout``), ``max_speed_kn``; from one source also ``source`` and ``layout``.
 
     Examples
     --------
@@ -308,19 +384,16 @@ def load_tracks(
     >>> str(tracks["time"].iloc[1])
     '2023-01-05 00:10:00+00:00'
     """
-    name = "frame" if isinstance(source, pd.DataFrame) else str(source)
-    frame = source if isinstance(source, pd.DataFrame) else _read(source)
-    cols = _find_columns(frame, columns, name)
-    layout = _layout(cols)
-    rejects = _Rejects(len(frame))
-    data = _read_rows(frame, cols, layout, rejects)
-    data.update(_optional(frame, cols))
-    tracks = _assemble(frame, cols, data, ~rejects.rejected)
-    is_mmsi = str(cols["vessel_id"]).strip().lower() in MMSI_COLUMNS
+    sources = _sources(source)
+    several = not isinstance(source, (str, Path, pd.DataFrame))
+    files = track(sources, total=len(sources), desc="read tracks", unit="file",
+                  enabled=progress and several)  # fmt: skip
+    parts = [_load_one(s, columns) for s in files]
+    if several:
+        tracks, is_mmsi = _combine(parts)
+    else:
+        tracks, is_mmsi = parts[0].tracks, np.full(len(parts[0].tracks), parts[0].ids_are_mmsi)
     tracks = flag_positions(tracks, max_speed_kn=max_speed_kn, ids_are_mmsi=is_mmsi,
                             prepared=prepare(zones, prepared))  # fmt: skip
-    tracks.attrs = {"rejects": rejects.table(), "rows_read": len(frame), "source": name,
-                    "layout": layout}  # fmt: skip
-    if rejects.records:
-        log.info("%s: %d of %d rows rejected", name, len(rejects.records), len(frame))
+    tracks.attrs = _attrs(parts, several, max_speed_kn)
     return tracks

@@ -6,17 +6,32 @@ returns one row per stay in one zone. The visits of a segment follow each other
 without gaps and cover it from its first position to its last; the high seas
 (``zone_kind`` ``high_seas``, no zone id) and the area outside the zone set's
 coverage (``outside_coverage``) are visits too, so nothing of a track is lost.
+
+**On Dask** (a ``dask.dataframe.DataFrame`` or ``dask_geopandas.GeoDataFrame`` of
+positions), the columns visits read (``vessel_id``, ``time``, ``lat``, ``lon``,
+``group`` and the duplicate and jump flags) are shuffled on ``vessel_id``
+(:func:`geo.distributed.map_prepared_by`), so that **a vessel never spans two
+partitions**: its segments, gaps and crossings are all followed inside one
+partition, and no state has to cross a partition edge. Each partition then goes
+through :func:`zone_visits`: the visits are those of the in-memory path, in no
+particular order across vessels (sort by ``vessel_id``, ``segment_id``,
+``entry_time``). The flags are used as given: positions flagged file by file miss
+a duplicate or a jump across two files (load such files together with
+:func:`geo.load_tracks`, which flags them as one table).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from .. import settings
+from .._progress import Progress
 from ..errors import InputError
 from ..geodesy import GEOD, m_to_nm
 from ..prepared import PreparedZones, prepare
@@ -35,6 +50,8 @@ VISIT_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 _REQUIRED = ("vessel_id", "time", "lat", "lon")
+#: The columns of the positions that visits read (on Dask, only these are shuffled).
+_READ = (*_REQUIRED, "group", "flag_duplicate", "flag_jump")
 
 
 @dataclass(frozen=True)
@@ -255,6 +272,52 @@ def _empty() -> pd.DataFrame:
     })  # fmt: skip
 
 
+def _vessel_chunks(p: _Positions, size: int) -> Iterator[_Positions]:
+    """Consecutive runs of whole vessels of about ``size`` positions (a vessel is never cut)."""
+    n = len(p.t)
+    starts = np.flatnonzero(np.r_[True, p.vessel[1:] != p.vessel[:-1]])  # first of each vessel
+    lo = 0
+    while lo < n:
+        # The first vessel start at or after lo + size (or the end) closes the chunk.
+        k = np.searchsorted(starts, lo + size)
+        hi = int(starts[k]) if k < len(starts) else n
+        names = ("vessel", "t", "lon", "lat", "seg", "seg_number", "zone")
+        yield replace(p, **{name: getattr(p, name)[lo:hi] for name in names})
+        lo = hi
+
+
+def _chunk_visits(p: _Positions, prepared: PreparedZones, dark_s: float,
+                  distances: bool) -> pd.DataFrame:  # fmt: skip
+    """Return the visits of positions holding whole segments (legs, crossings, runs)."""
+    start = np.flatnonzero(p.seg[1:] == p.seg[:-1])
+    legs = make_legs(start, p.lon, p.lat, p.t)
+    crossings = find_crossings(prepared, legs, p.zone[start], p.zone[start + 1])
+    ev = _events(p, crossings, legs.duration_s > dark_s, legs.duration_s, start)
+    return _table(p, ev, _runs(ev), prepared, distances)
+
+
+def _in_chunks(p: _Positions, prepared: PreparedZones, dark_s: float, *, distances: bool,
+               progress: bool) -> pd.DataFrame:  # fmt: skip
+    """Return the visits of every vessel, worked through a chunk of vessels at a time."""
+    if not len(p.t):
+        return _empty()
+    tables = []
+    with Progress(len(p.t), desc="zone visits", unit="pos", enabled=progress) as report:
+        for chunk in _vessel_chunks(p, settings.TRACK_CHUNK_POSITIONS):
+            tables.append(_chunk_visits(chunk, prepared, dark_s, distances))
+            report.update(len(chunk.t))
+    return tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True)
+
+
+def _visits_on_dask(tracks: Any, prepared: PreparedZones, **options: Any) -> Any:
+    """Lazy visits of a Dask frame: every vessel's positions in one partition, then visits."""
+    from ..distributed import map_prepared_by
+
+    _check(tracks._meta)
+    read = [c for c in _READ if c in tracks.columns]
+    return map_prepared_by(zone_visits, tracks[read], prepared, key="vessel_id", **options)
+
+
 def zone_visits(
     tracks: gpd.GeoDataFrame,
     zones: gpd.GeoDataFrame | PreparedZones | None = None,
@@ -263,6 +326,7 @@ def zone_visits(
     dark_after: pd.Timedelta | float = settings.TRACK_DARK_AFTER_H,
     distances: bool = True,
     prepared: PreparedZones | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Return one row per visit of a vessel's track segment to a zone.
 
@@ -274,8 +338,10 @@ def zone_visits(
 
     Parameters
     ----------
-    tracks : geopandas.GeoDataFrame
-        Positions from :func:`geo.load_tracks`.
+    tracks : geopandas.GeoDataFrame or Dask frame
+        Positions from :func:`geo.load_tracks`. A ``dask.dataframe.DataFrame`` or
+        ``dask_geopandas.GeoDataFrame`` of such positions gives a lazy frame of the
+        same visits (see the module's docstring; needs the ``dask`` extra).
     zones : GeoDataFrame or PreparedZones, optional
         The zone set (default: the bundled East Asia set).
     max_gap : pandas.Timedelta or float, default 6.0
@@ -286,6 +352,9 @@ def zone_visits(
         Measure ``min_distance_to_coast_nm`` (NaN when False; the slowest column).
     prepared : PreparedZones, optional
         The zone set already prepared (its index is reused).
+    progress : bool, default False
+        Show progress over the positions (worked through a few hundred thousand
+        at a time, whole vessels together: :data:`geo.settings.TRACK_CHUNK_POSITIONS`).
 
     Returns
     -------
@@ -313,14 +382,14 @@ def zone_visits(
     >>> visits[["zone_kind", "n_positions", "open_at_start"]].values.tolist()
     [['contiguous_zone', 1, True], ['territorial_sea', 1, False]]
     """
+    if not isinstance(tracks, pd.DataFrame):
+        from ..distributed import is_dask_frame
+
+        if is_dask_frame(tracks):
+            return _visits_on_dask(tracks, prepare(zones, prepared), max_gap=max_gap,
+                                   dark_after=dark_after, distances=distances)  # fmt: skip
     tracks = _check(tracks)
     prepared = prepare(zones, prepared)
     p = _positions(tracks, prepared, as_seconds(max_gap, name="max_gap"))
     dark_s = as_seconds(dark_after, name="dark_after")
-    if not len(p.t):
-        return _empty()
-    start = np.flatnonzero(p.seg[1:] == p.seg[:-1])
-    legs = make_legs(start, p.lon, p.lat, p.t)
-    crossings = find_crossings(prepared, legs, p.zone[start], p.zone[start + 1])
-    ev = _events(p, crossings, legs.duration_s > dark_s, legs.duration_s, start)
-    return _table(p, ev, _runs(ev), prepared, distances)
+    return _in_chunks(p, prepared, dark_s, distances=distances, progress=progress)
