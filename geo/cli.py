@@ -115,8 +115,10 @@ def _write_rejects(bad: pd.DataFrame, target: str, *, inputs: tuple[str, ...]) -
 
 
 def _summary(classified: gpd.GeoDataFrame) -> str:
+    text = {c: classified[c].astype(object) for c in ("zone_kind", "claimants")}
     table = (
-        classified.assign(claimants=classified["claimants"].replace("", "-"))
+        pd.DataFrame(text)
+        .assign(claimants=text["claimants"].replace("", "-"))
         .groupby(["zone_kind", "claimants"], dropna=False)
         .size()
         .rename("incidents")
