@@ -18,7 +18,17 @@ import pandas as pd
 from .. import settings
 from ..errors import InputError
 
-__all__ = ["as_seconds", "excluded_rows", "segment_numbers", "segments", "utc_seconds"]
+__all__ = [
+    "as_seconds",
+    "check_positions",
+    "excluded_rows",
+    "segment_numbers",
+    "segments",
+    "utc_seconds",
+]
+
+#: Columns every positions frame has (:func:`geo.load_tracks` makes them).
+POSITION_COLUMNS = ("vessel_id", "time", "lat", "lon")
 
 
 def as_seconds(value: pd.Timedelta | float | str, *, name: str) -> float:
@@ -36,6 +46,27 @@ def as_seconds(value: pd.Timedelta | float | str, *, name: str) -> float:
     if not seconds > 0:
         raise InputError(f"{name} must be positive; got {value!r}")
     return seconds
+
+
+def check_positions(tracks: object, *, caller: str) -> pd.DataFrame:
+    """Return ``tracks`` when it holds positions as :func:`geo.load_tracks` returns them.
+
+    Raises
+    ------
+    geo.errors.InputError
+        Naming ``caller``, what is missing and how to get it.
+    """
+    if not isinstance(tracks, pd.DataFrame):
+        raise InputError(f"{caller} takes positions from geo.load_tracks, not {type(tracks)}")
+    missing = [c for c in POSITION_COLUMNS if c not in tracks.columns]
+    if missing:
+        raise InputError(
+            f"{caller} takes positions from geo.load_tracks (missing {', '.join(missing)}); "
+            "run geo.load_tracks(frame_or_path) first"
+        )
+    if not isinstance(tracks["time"].dtype, pd.DatetimeTZDtype):
+        raise InputError("the time column must be timezone-aware (UTC); run geo.load_tracks first")
+    return tracks
 
 
 def segment_numbers(

@@ -17,11 +17,10 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
-from ..errors import InputError
 from ..geodesy import GEOD, m_to_nm
 from ..prepared import PreparedZones, prepare
 from .crossings import Crossings, find_crossings, make_legs
-from .segments import as_seconds, excluded_rows, segment_numbers, utc_seconds
+from .segments import as_seconds, check_positions, excluded_rows, segment_numbers, utc_seconds
 
 __all__ = ["VISIT_COLUMNS", "zone_visits"]
 
@@ -33,9 +32,6 @@ VISIT_COLUMNS: tuple[str, ...] = (
     "min_distance_to_coast_nm", "entered_from", "exited_to", "open_at_start", "open_at_end",
     "group",
 )  # fmt: skip
-
-_REQUIRED = ("vessel_id", "time", "lat", "lon")
-
 
 @dataclass(frozen=True)
 class _Positions:
@@ -64,20 +60,6 @@ class _Events:
     is_crossing: np.ndarray
     uncertainty_s: np.ndarray  # a crossing's leg duration; NaN for positions
     dark: np.ndarray  # the leg after this event is dark
-
-
-def _check(tracks: object) -> pd.DataFrame:
-    if not isinstance(tracks, pd.DataFrame):
-        raise InputError(f"zone_visits takes positions from geo.load_tracks, not {type(tracks)}")
-    missing = [c for c in _REQUIRED if c not in tracks.columns]
-    if missing:
-        raise InputError(
-            f"zone_visits takes positions from geo.load_tracks (missing {', '.join(missing)}); "
-            "run geo.load_tracks(frame_or_path) first"
-        )
-    if not isinstance(tracks["time"].dtype, pd.DatetimeTZDtype):
-        raise InputError("the time column must be timezone-aware (UTC); run geo.load_tracks first")
-    return tracks
 
 
 def _positions(tracks: pd.DataFrame, prepared: PreparedZones, max_gap_s: float) -> _Positions:
@@ -302,6 +284,8 @@ def zone_visits(
         ``entered_from``/``exited_to`` (zone kinds; "" at a segment's ends),
         ``open_at_start``/``open_at_end`` (the visit starts or ends with its
         segment, so it may have begun earlier or lasted longer) and ``group``.
+        ``attrs`` holds ``max_gap_h`` and ``dark_after_h`` (what
+        :func:`geo.tracks_map` draws as gaps and dark legs).
 
     Examples
     --------
@@ -313,14 +297,18 @@ def zone_visits(
     >>> visits[["zone_kind", "n_positions", "open_at_start"]].values.tolist()
     [['contiguous_zone', 1, True], ['territorial_sea', 1, False]]
     """
-    tracks = _check(tracks)
+    tracks = check_positions(tracks, caller="zone_visits")
     prepared = prepare(zones, prepared)
-    p = _positions(tracks, prepared, as_seconds(max_gap, name="max_gap"))
+    gap_s = as_seconds(max_gap, name="max_gap")
     dark_s = as_seconds(dark_after, name="dark_after")
+    p = _positions(tracks, prepared, gap_s)
     if not len(p.t):
-        return _empty()
-    start = np.flatnonzero(p.seg[1:] == p.seg[:-1])
-    legs = make_legs(start, p.lon, p.lat, p.t)
-    crossings = find_crossings(prepared, legs, p.zone[start], p.zone[start + 1])
-    ev = _events(p, crossings, legs.duration_s > dark_s, legs.duration_s, start)
-    return _table(p, ev, _runs(ev), prepared, distances)
+        out = _empty()
+    else:
+        start = np.flatnonzero(p.seg[1:] == p.seg[:-1])
+        legs = make_legs(start, p.lon, p.lat, p.t)
+        crossings = find_crossings(prepared, legs, p.zone[start], p.zone[start + 1])
+        ev = _events(p, crossings, legs.duration_s > dark_s, legs.duration_s, start)
+        out = _table(p, ev, _runs(ev), prepared, distances)
+    out.attrs = {"max_gap_h": gap_s / 3600.0, "dark_after_h": dark_s / 3600.0}
+    return out
