@@ -33,6 +33,7 @@ VISIT_COLUMNS: tuple[str, ...] = (
     "group",
 )  # fmt: skip
 
+
 @dataclass(frozen=True)
 class _Positions:
     """The kept positions, sorted by vessel and time, as arrays."""
