@@ -111,6 +111,7 @@
   function own(obj, key) {
     return obj && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
   }
+  FP.own = own;
 
   // An http(s) address with no spaces (a cut text is not one), else null.
   function safeUrl(url) {

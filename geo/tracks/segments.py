@@ -10,6 +10,7 @@ to have sailed the geodesic at constant speed, but no report confirms it).
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -22,6 +23,7 @@ __all__ = [
     "as_seconds",
     "check_positions",
     "excluded_rows",
+    "require_columns",
     "segment_numbers",
     "segments",
     "utc_seconds",
@@ -56,17 +58,26 @@ def check_positions(tracks: object, *, caller: str) -> pd.DataFrame:
     geo.errors.InputError
         Naming ``caller``, what is missing and how to get it.
     """
-    if not isinstance(tracks, pd.DataFrame):
-        raise InputError(f"{caller} takes positions from geo.load_tracks, not {type(tracks)}")
-    missing = [c for c in POSITION_COLUMNS if c not in tracks.columns]
-    if missing:
-        raise InputError(
-            f"{caller} takes positions from geo.load_tracks (missing {', '.join(missing)}); "
-            "run geo.load_tracks(frame_or_path) first"
-        )
-    if not isinstance(tracks["time"].dtype, pd.DatetimeTZDtype):
+    frame = require_columns(tracks, POSITION_COLUMNS, caller=caller,
+                            what="positions from geo.load_tracks",
+                            fix="run geo.load_tracks(frame_or_path) first")  # fmt: skip
+    if not isinstance(frame["time"].dtype, pd.DatetimeTZDtype):
         raise InputError("the time column must be timezone-aware (UTC); run geo.load_tracks first")
-    return tracks
+    return frame
+
+
+def require_columns(frame: object, columns: Iterable[str], *, caller: str, what: str,
+                    fix: str) -> pd.DataFrame:  # fmt: skip
+    """Return ``frame`` when it is a frame with ``columns``; else raise what ``caller`` takes.
+
+    The message: "{caller} takes {what} (missing a, b); {fix}" (or "..., not <type>").
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"{caller} takes {what}, not {type(frame)}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"{caller} takes {what} (missing {', '.join(missing)}); {fix}")
+    return frame
 
 
 def segment_numbers(
