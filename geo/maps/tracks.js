@@ -271,7 +271,7 @@
 
   // --- The slider and the presence chart ------------------------------------------------
 
-  // The presence chart (an SVG made in Python) in a control, above the slider.
+  // The presence chart (an SVG made in Python) in a control, below the slider.
   function presenceControl(map) {
     const box = document.getElementById("fp-presence");
     if (!box) return;

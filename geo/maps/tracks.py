@@ -232,6 +232,7 @@ def _gaps(v: _Visits, vx: _Vertices) -> tuple[np.ndarray, np.ndarray]:
         f["segment_id"].to_numpy()[1:] != f["segment_id"].to_numpy()[:-1]
     )
     i = np.flatnonzero(ends & same)
+    # Vertices are in visit order, so these two are neighbours: a gap is a run of two.
     return vx.exit[i], vx.entry[i + 1]
 
 
@@ -274,6 +275,13 @@ def _marker_table(v: _Visits, vx: _Vertices, lon: np.ndarray, kinds: set[str] | 
         "lat": coordinates(vx.lat[at], decimals=settings.MAP_COORD_DECIMALS),
         "lon": coordinates(lon[at], decimals=settings.MAP_COORD_DECIMALS),
     }
+
+
+def _kinds(kinds: Iterable[str] | None) -> set[str] | None:
+    """Return zone kinds as a set (one kind may be given as a string), or None for the default."""
+    if kinds is None:
+        return None
+    return {kinds} if isinstance(kinds, str) else set(kinds)
 
 
 def _visit_table(v: _Visits, t0: float) -> dict[str, Any]:
@@ -369,7 +377,7 @@ def track_table(
         "piece_vessel": numbers(pieces.vessel, integer=True),
         "vessels": text(pd.Series(v.vessel_ids, dtype=object)),
         "visits": _visit_table(v, t0),
-        "markers": _marker_table(v, vx, lon, None if marker_kinds is None else set(marker_kinds)),
+        "markers": _marker_table(v, vx, lon, _kinds(marker_kinds)),
         "styles": {
             "kinds": TRACK_KIND_STYLE,
             "other": TRACK_KIND_STYLE["high_seas"],
