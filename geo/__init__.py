@@ -16,7 +16,7 @@ The public API:
   quality flags; :func:`zone_visits` cuts them into stays in zones (crossings timed on
   the geodesic); :func:`presence` counts days and ship-days per period as the Japan
   Coast Guard does; :func:`synthetic_patrols` makes seeded test patrols;
-* :func:`incident_map`, :func:`zones_map`: interactive folium maps;
+* :func:`incident_map`, :func:`tracks_map`, :func:`zones_map`: interactive folium maps;
   :func:`save_map` writes one (``offline=True``: self-contained).
 """
 
@@ -32,7 +32,7 @@ from .gazetteer import gazetteer
 from .incidents import load_incidents, rejects
 from .lines import boundary_lines
 from .locate import Location, locate
-from .maps import incident_map, save_map, zones_map
+from .maps import incident_map, save_map, tracks_map, zones_map
 from .prepared import PreparedZones
 from .queries import near, summary, summary_chart, within_eez, zones_at
 from .tracks import load_tracks, presence, synthetic_patrols, zone_visits
@@ -65,6 +65,7 @@ __all__ = [
     "summary",
     "summary_chart",
     "synthetic_patrols",
+    "tracks_map",
     "within_dashed_line",
     "within_eez",
     "zone_visits",

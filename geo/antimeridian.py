@@ -1,9 +1,12 @@
-"""Polygons that cross the antimeridian (180°).
+"""Polygons and lines that cross the antimeridian (180°).
 
 Files store such polygons in one of two ways: already split into parts that end
 at -180 and 180 (fine as they are), or as one ring whose longitudes jump from
 about 180 to about -180 (or run past 180). :func:`split_antimeridian` turns the
 second kind into the first, so that points at 179.9°E and 179.9°W fall in it.
+Lines to draw go the other way: :func:`continuous_longitudes` makes a path's
+longitudes continuous (179, 181 rather than 179, -179), so that a map draws the
+short way across 180° instead of a line around the world.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import numpy as np
 import shapely
 import shapely.affinity
 
-__all__ = ["crosses_antimeridian", "split_antimeridian"]
+__all__ = ["continuous_longitudes", "crosses_antimeridian", "split_antimeridian"]
 
 
 def _ring_jumps(ring: shapely.LinearRing) -> bool:
@@ -22,6 +25,22 @@ def _ring_jumps(ring: shapely.LinearRing) -> bool:
         return False
     unwrapped = np.column_stack([np.where(xy[:, 0] < 0, xy[:, 0] + 360.0, xy[:, 0]), xy[:, 1]])
     return bool(len(unwrapped) > 3 and shapely.Polygon(unwrapped).area > 0.0)
+
+
+def continuous_longitudes(lon: np.ndarray, *, near: float) -> np.ndarray:
+    """Return a path's longitudes without jumps at 180°, shifted next to ``near``.
+
+    Each step between two vertices is taken the short way (under 180°), and the
+    whole path is moved by a multiple of 360° so that its last vertex is within
+    180° of ``near``.
+
+    Examples
+    --------
+    >>> continuous_longitudes(np.array([179.0, -179.0, -178.0]), near=-178.0).tolist()
+    [-181.0, -179.0, -178.0]
+    """
+    out = np.degrees(np.unwrap(np.radians(np.asarray(lon, dtype=float))))
+    return out + 360.0 * np.round((near - out[-1]) / 360.0)
 
 
 def crosses_antimeridian(geom: shapely.Geometry) -> bool:

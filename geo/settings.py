@@ -78,6 +78,11 @@ MAP_HTML_BUDGET_MB: float = 15.0
 #: a page (and the memory needed to draw it) bounded whatever a cell holds.
 MAP_TEXT_MAX_CHARS: int = 2_000
 
+#: A track map (:func:`geo.tracks_map`) draws at most one position per this many seconds
+#: of each zone visit (the first of each interval on the clock), besides the zone crossings
+#: and the two ends of every dark leg, which are always drawn.
+MAP_TRACK_SAMPLE_S: float = 300.0
+
 #: Basemaps offered on online maps (xyzservices names); the first is shown.
 MAP_BASEMAPS: tuple[str, ...] = ("OpenStreetMap.Mapnik", "Esri.OceanBasemap", "Esri.WorldImagery")
 

@@ -10,6 +10,7 @@ import pytest
 import shapely
 
 import geo
+from geo.antimeridian import split_antimeridian
 from tests.support import run_cli
 
 
@@ -56,6 +57,19 @@ def square_zones() -> gpd.GeoDataFrame:
         )
     zones = gpd.GeoDataFrame(rows, crs=4326)
     zones.attrs["coverage"] = shapely.box(0.0, 0.0, 10.0, 10.0)
+    return zones
+
+
+@pytest.fixture
+def dateline_zones() -> gpd.GeoDataFrame:
+    """A 1-degree 'territorial sea' astride 180 on the equator, coverage 170E to 170W."""
+    zones = gpd.GeoDataFrame(
+        [{"zone_id": "x-ts", "name": "X territorial sea", "kind": "territorial_sea",
+          "claimants": "XXX", "sovereign": "XXX", "source": "test",
+          "geometry": split_antimeridian(shapely.box(179.5, -1.0, 180.5, 1.0))}],
+        crs=4326,
+    )  # fmt: skip
+    zones.attrs["coverage"] = split_antimeridian(shapely.box(170.0, -10.0, 190.0, 10.0))
     return zones
 
 

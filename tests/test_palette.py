@@ -31,6 +31,8 @@ from geo.maps.style import (
     LAND_COLOR,
     OTHER_COLOR,
     STATE_COLORS,
+    TRACK_GAP_STYLE,
+    TRACK_KIND_STYLE,
     state_color,
 )
 from geo.maps.zones import claim_codes
@@ -451,3 +453,15 @@ def test_marker_colors_are_neutral():
     for color in [*CERTAINTY_COLORS.values(), *CHECK_COLORS.values()]:
         r, g, b = _rgb(color)
         assert r == g == b
+
+
+def test_tracks_take_the_checked_greys_darker_and_wider_inside():
+    """Track lines use the statement-check greys (checked above), never a state's hue."""
+    for style in [*TRACK_KIND_STYLE.values(), TRACK_GAP_STYLE]:
+        assert style["color"] in CHECK_COLORS.values()
+    order = ["territorial_sea", "contiguous_zone", "eez", "high_seas"]
+    lightness = [_rgb(TRACK_KIND_STYLE[k]["color"])[0] for k in order]
+    weights = [TRACK_KIND_STYLE[k]["weight"] for k in order]
+    assert lightness == sorted(lightness)
+    assert len(set(lightness)) == len(order)
+    assert weights == sorted(weights, reverse=True)

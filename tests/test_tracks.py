@@ -1,7 +1,7 @@
 """Vessel tracks (#19): loading, flags, segments, zone visits, presence, synthetic patrols.
 
 Real zone sets, no mocks: the bundled East Asia set (Senkaku territorial sea and
-contiguous zone) and, for the antimeridian, a small zone set built here.
+contiguous zone) and, for the antimeridian, a small zone set built in conftest.py.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 
 import geo
-from geo.antimeridian import split_antimeridian
 from geo.errors import InputError
 from geo.geodesy import GEOD
 from geo.prepared import bundled
@@ -382,19 +381,6 @@ def test_flags(bundled_zones):
 
 
 # --------------------------------------------------------------------------- antimeridian
-
-
-@pytest.fixture
-def dateline_zones() -> gpd.GeoDataFrame:
-    """A 1-degree 'territorial sea' astride 180 on the equator, coverage 170E to 170W."""
-    zones = gpd.GeoDataFrame(
-        [{"zone_id": "x-ts", "name": "X territorial sea", "kind": "territorial_sea",
-          "claimants": "XXX", "sovereign": "XXX", "source": "test",
-          "geometry": split_antimeridian(shapely.box(179.5, -1.0, 180.5, 1.0))}],
-        crs=4326,
-    )  # fmt: skip
-    zones.attrs["coverage"] = split_antimeridian(shapely.box(170.0, -10.0, 190.0, 10.0))
-    return zones
 
 
 def test_a_track_across_the_antimeridian(dateline_zones):

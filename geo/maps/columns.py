@@ -26,7 +26,7 @@ import pandas as pd
 from .. import settings
 from .escape import clip
 
-__all__ = ["coordinates", "numbers", "text", "text_column"]
+__all__ = ["coordinates", "numbers", "text", "text_column", "typed"]
 
 #: Typed-array names the page knows (flashpoints.js DTYPES), by little-endian numpy
 #: dtype (one byte has no byte order: "|u1").

@@ -1,6 +1,6 @@
-"""Assemble and save maps: zones, incidents, legend, basemaps, layer control.
+"""Assemble and save maps: zones, incidents, vessel tracks, legend, basemaps, layer control.
 
-:func:`incident_map` and :func:`zones_map` return :class:`folium.Map` objects
+:func:`incident_map`, :func:`tracks_map` and :func:`zones_map` return :class:`folium.Map` objects
 (display them in a notebook, or save them with :func:`save_map`). Maps use
 Leaflet's canvas renderer: it draws large zone polygons and 100,000 incidents
 quickly, and headless Chromium leaves large SVG overlays partly unpainted.
@@ -14,12 +14,13 @@ import numbers
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import branca
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 import xyzservices
 
@@ -31,6 +32,8 @@ from ..geodesy import GEOD
 from ..io import write_text
 from ..lines import LINE_KINDS, boundary_lines
 from ..prepared import prepare
+from ..tracks.presence import check_tz
+from ..tracks.segments import as_seconds, check_positions
 from ..zones.schema import coverage_of
 from .elements import AssetLink, Snippet, template_marker
 from .escape import esc, script_json
@@ -39,10 +42,12 @@ from .labels import label_layer, map_labels
 from .legend import legend
 from .lines import lines_layer
 from .offline import inline_assets
+from .presence import presence_chart
 from .style import CERTAINTY_COLORS, STATE_COLORS
+from .tracks import check_visits, track_layer, track_table
 from .zones import claim_codes, hatch_script, zones_layer
 
-__all__ = ["incident_map", "save_map", "zones_map"]
+__all__ = ["incident_map", "save_map", "tracks_map", "zones_map"]
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +56,7 @@ _HALF_EARTH_KM = 2.0 * GEOD.inv(0.0, 0.0, 0.0, 90.0)[2] / 1000.0
 
 
 #: The map's own scripts, inlined in this order (each written for this project).
-_SCRIPTS = ("flashpoints.js", "density.js", "labels.js", "tools.js")
+_SCRIPTS = ("flashpoints.js", "density.js", "labels.js", "tools.js", "tracks.js")
 
 
 def _library() -> Snippet:
@@ -292,6 +297,136 @@ def incident_map(
     m.add_child(_incident_legend(pts, zones, table, lines=_line_kinds(drawn)))
     m.add_child(_tools(m, export=True, bounds=_frame(pts, zones)))
     return m
+
+
+def tracks_map(
+    tracks: gpd.GeoDataFrame,
+    visits: pd.DataFrame,
+    zones: gpd.GeoDataFrame | None = None,
+    *,
+    presence_by: Literal["day", "month", "year"] | None = "day",
+    tz: str = "Asia/Tokyo",
+    marker_kinds: Iterable[str] | None = None,
+    sample_s: float = settings.MAP_TRACK_SAMPLE_S,
+    dark_after: pd.Timedelta | float | None = None,
+    max_gap: pd.Timedelta | float | None = None,
+    tiles: str | Sequence[str] | None = settings.MAP_BASEMAPS,
+    zone_tolerance_deg: float = 0.01,
+    title: str = "Flashpoints: vessel tracks and maritime zones",
+    **map_options: Any,
+) -> folium.Map:
+    """Draw vessel tracks over zones, by zone kind, with a time slider and a presence chart.
+
+    Each visit of :func:`geo.zone_visits` is a line from its entry point through its
+    positions to its exit point, in the grey and width of its zone kind; dark legs are
+    dashed, gaps between segments dotted; each visit to a zone has entry and exit
+    markers whose popups give the vessel, group, zone, times in UTC and ``tz``,
+    ``duration_h`` and the crossing's uncertainty. The slider (play, windows) draws
+    what happened up to its time and where each vessel was; the chart shows the days
+    with vessels present per zone kind (:func:`geo.presence`). Which positions are
+    drawn, and how many for ``synthetic_patrols``: :mod:`geo.maps.tracks`.
+
+    Parameters
+    ----------
+    tracks : geopandas.GeoDataFrame
+        Positions from :func:`geo.load_tracks`.
+    visits : pandas.DataFrame
+        Their visits, from :func:`geo.zone_visits` (drawn, not computed, here);
+        positions no visit covers are not drawn.
+    zones : geopandas.GeoDataFrame, optional
+        The zone set of the visits; by default the bundled one.
+    presence_by : {"day", "month", "year"} or None, default "day"
+        One chart bar per local period of this length; None: no chart.
+    tz : str, default "Asia/Tokyo"
+        Time zone of the chart's calendar and of local times in popups and the slider.
+    marker_kinds : iterable of str, optional
+        Zone kinds whose visits get markers; default all but high seas and outside.
+    sample_s : float, default settings.MAP_TRACK_SAMPLE_S (300)
+        At most one position per this many seconds of a visit is drawn.
+    dark_after, max_gap : pandas.Timedelta or float, optional
+        As given to ``zone_visits`` (a number is hours); default ``visits.attrs``.
+    tiles, zone_tolerance_deg, title, **map_options
+        As in :func:`incident_map`.
+
+    Returns
+    -------
+    folium.Map
+        Every text from the data reaches it as text, cut to
+        :data:`geo.settings.MAP_TEXT_MAX_CHARS`; ``tracks`` and ``visits`` are unchanged.
+
+    Examples
+    --------
+    >>> import geo
+    >>> tracks = geo.load_tracks(geo.synthetic_patrols(months=[2], report_interval_s=(600, 900)))
+    >>> m = geo.tracks_map(tracks, geo.zone_visits(tracks, distances=False), tiles=None)
+    >>> type(m).__name__
+    'Map'
+    """
+    dark_h, gap_h = _track_checks(tracks, visits, tz=tz, presence_by=presence_by,
+                                  sample_s=sample_s, dark_after=dark_after,
+                                  max_gap=max_gap)  # fmt: skip
+    ready = prepare(zones)
+    drawn = _near(boundary_lines(prepared=ready), ready.zones)
+    m = _base_map(ready.zones, tiles=tiles, zone_tolerance_deg=zone_tolerance_deg, title=title,
+                  lines=drawn, **map_options)  # fmt: skip
+    table = track_table(tracks, visits, tz=tz, dark_after_h=dark_h, sample_s=sample_s,
+                        marker_kinds=marker_kinds)  # fmt: skip
+    _presence(m, table, visits, by=presence_by, tz=tz)
+    control = folium.LayerControl(collapsed=True)
+    control.add_to(m)
+    m.add_child(track_layer(table, map_name=m.get_name(), control_name=control.get_name()))
+    m.add_child(_track_legend(ready.zones, table, lines=_line_kinds(drawn), dark_h=dark_h,
+                              gap_h=gap_h))  # fmt: skip
+    m.add_child(_tools(m, export=False, bounds=table["bounds"]))
+    return m
+
+
+def _presence(m: folium.Map, table: dict[str, Any], visits: pd.DataFrame, *, by: str | None,
+              tz: str) -> None:  # fmt: skip
+    """Add the presence chart (when asked for and any vessel was in a zone) and its axis."""
+    chart = presence_chart(visits, by=by, tz=tz) if by else None
+    if chart is not None:
+        m.add_child(chart.element)
+        table["chart"] = chart.axis
+
+
+def _track_checks(tracks: object, visits: object, *, tz: str, presence_by: str | None,
+                  sample_s: float, dark_after: pd.Timedelta | float | None,
+                  max_gap: pd.Timedelta | float | None) -> tuple[float, float]:  # fmt: skip
+    """Check what :func:`tracks_map` is given; return its dark and gap thresholds, hours."""
+    check_positions(tracks, caller="tracks_map")
+    frame = check_visits(visits)
+    check_tz(tz)
+    if presence_by not in (None, "day", "month", "year"):
+        raise InputError(f"presence_by must be 'day', 'month', 'year' or None, not {presence_by!r}")
+    if not (isinstance(sample_s, numbers.Real) and sample_s > 0):
+        raise InputError(f"sample_s must be a positive number of seconds; got {sample_s!r}")
+    dark_h = _hours(dark_after, frame, "dark_after", settings.TRACK_DARK_AFTER_H)
+    return dark_h, _hours(max_gap, frame, "max_gap", settings.TRACK_MAX_GAP_H)
+
+
+def _hours(value: pd.Timedelta | float | None, visits: pd.DataFrame, name: str,
+           default: float) -> float:  # fmt: skip
+    """Return a duration option in hours: as given, else as the visits recorded, else default."""
+    if value is None:
+        return float(visits.attrs.get(f"{name}_h", default))
+    return as_seconds(value, name=name) / 3600.0
+
+
+def _track_legend(
+    zones: gpd.GeoDataFrame, table: dict[str, Any], *, lines: list[str], dark_h: float,
+    gap_h: float,
+) -> Snippet:  # fmt: skip
+    """Return the legend of a track map: the zones, then what the track layers draw."""
+    drawn = table["drawn"]
+    return legend(
+        **_zone_legend(zones),
+        lines=lines,
+        track_kinds=drawn["kinds"],
+        dark_after_h=dark_h if drawn["dark"] else None,
+        max_gap_h=gap_h if drawn["gaps"] else None,
+        visit_markers=table["markers"]["n"] > 0,
+    )
 
 
 def _near(lines: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

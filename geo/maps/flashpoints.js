@@ -61,6 +61,9 @@
     return out;
   }
 
+  FP.typed = typed;
+  FP.degrees = degrees;
+
   // A text column: {k: one value}, {c: codes, l: labels} or {v: values}.
   function column(spec, n) {
     if (!spec) return new Array(n).fill(null);
@@ -72,6 +75,7 @@
     }
     return spec.v;
   }
+  FP.column = column;
 
   // "12.3 nm (22.8 km)" from nautical miles (1 nm = 1,852 m).
   function nmKm(nm) { return nm.toFixed(1) + " nm (" + (nm * 1.852).toFixed(1) + " km)"; }
@@ -107,6 +111,7 @@
   function own(obj, key) {
     return obj && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
   }
+  FP.own = own;
 
   // An http(s) address with no spaces (a cut text is not one), else null.
   function safeUrl(url) {
@@ -569,6 +574,64 @@
     return state;
   };
 
+  /* A slider control (bottom left): play, a window, the value shown as text, and a count.
+   * options: lo, hi, step (the slider's range); windows: [[value, text], ...] (a value
+   * of 0 is no window); label(value): the value as text; apply(value, window): show
+   * what the slider selects and return the count's text; className: more classes for
+   * the box. Returns {range, window, apply, lo, hi, setValue}. */
+  FP.slider = function (map, options) {
+    const lo = options.lo, hi = options.hi, api = {lo: lo, hi: hi};
+    const Control = L.Control.extend({
+      options: {position: "bottomleft"},
+      onAdd: function () {
+        const box = el("div", "fp-timeline leaflet-bar " + (options.className || ""));
+        box.style.cssText = "background:#fff;padding:4px 8px;font:12px sans-serif;display:flex;gap:6px;align-items:center";
+        const play = el("button", "fp-play", "\u25B6");
+        play.type = "button";
+        play.title = "Play";
+        const range = el("input", "fp-range");
+        range.type = "range"; range.min = lo; range.max = hi; range.step = options.step; range.value = hi;
+        range.style.width = "260px";
+        const win = el("select", "fp-window");
+        options.windows.forEach(function (o) {
+          const opt = el("option", null, o[1]); opt.value = o[0]; win.appendChild(opt);
+        });
+        const label = el("span", "fp-date", options.label(hi));
+        const count = el("span", "fp-count");
+        box.append(play, win, label, range, count);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+
+        function apply() {
+          const cur = +range.value;
+          count.textContent = options.apply(cur, +win.value);
+          label.textContent = options.label(cur);
+        }
+        let timer = null;
+        function stop() { clearInterval(timer); timer = null; play.textContent = "\u25B6"; }
+        play.addEventListener("click", function () {
+          if (timer) { stop(); return; }
+          if (+range.value >= hi) range.value = lo;
+          play.textContent = "\u23F8";
+          const step = Math.max(+options.step, Math.round((hi - lo) / 150 / options.step) * options.step);
+          timer = setInterval(function () {
+            range.value = Math.min(hi, +range.value + step);
+            apply();
+            if (+range.value >= hi) stop();
+          }, 80);
+        });
+        range.addEventListener("input", apply);
+        win.addEventListener("change", apply);
+        Object.assign(api, {range: range, window: win, apply: apply,
+          setValue: function (v) { range.value = v; apply(); }});
+        apply();
+        return box;
+      },
+    });
+    new Control().addTo(map);
+    return api;
+  };
+
   /* A timeline control: incidents dated within the window ending at the slider's day. */
   FP.timeline = function (map, state) {
     // A loop, not Math.min.apply: spreading a million days as arguments overflows the stack.
@@ -580,60 +643,22 @@
       if (d > hi) hi = d;
     }
     if (lo > hi) return;
-    const Control = L.Control.extend({
-      options: {position: "bottomleft"},
-      onAdd: function () {
-        const box = el("div", "fp-timeline leaflet-bar");
-        box.style.cssText = "background:#fff;padding:4px 8px;font:12px sans-serif;display:flex;gap:6px;align-items:center";
-        const play = el("button", "fp-play", "\u25B6");
-        play.type = "button";
-        play.title = "Play";
-        const range = el("input", "fp-range");
-        range.type = "range"; range.min = lo; range.max = hi; range.step = 1; range.value = hi;
-        range.style.width = "260px";
-        const win = el("select", "fp-window");
-        [["0", "everything up to"], ["30", "30 days up to"], ["365", "1 year up to"]].forEach(function (o) {
-          const opt = el("option", null, o[1]); opt.value = o[0]; win.appendChild(opt);
-        });
-        const label = el("span", "fp-date", isoDay(hi));
-        const count = el("span", "fp-count");
-        box.append(play, win, label, range, count);
-        L.DomEvent.disableClickPropagation(box);
-        L.DomEvent.disableScrollPropagation(box);
-
-        function apply() {
-          FP.unfan();
-          const cur = +range.value, w = +win.value, day = state.day;
-          for (let i = 0; i < state.n; i++) {
-            const d = day[i];
-            state.setVisible(i, d === MISSING_INT || (d <= cur && (w === 0 || d > cur - w)));
-          }
-          state.refresh();
-          label.textContent = isoDay(cur);
-          count.textContent = state.visibleCount() + " / " + state.n;
+    const api = FP.slider(map, {
+      lo: lo, hi: hi, step: 1, label: isoDay,
+      windows: [["0", "everything up to"], ["30", "30 days up to"], ["365", "1 year up to"]],
+      apply: function (cur, w) {
+        FP.unfan();
+        const day = state.day;
+        for (let i = 0; i < state.n; i++) {
+          const d = day[i];
+          state.setVisible(i, d === MISSING_INT || (d <= cur && (w === 0 || d > cur - w)));
         }
-        let timer = null;
-        function stop() { clearInterval(timer); timer = null; play.textContent = "\u25B6"; }
-        play.addEventListener("click", function () {
-          if (timer) { stop(); return; }
-          if (+range.value >= hi) range.value = lo;
-          play.textContent = "\u23F8";
-          const step = Math.max(1, Math.round((hi - lo) / 150));
-          timer = setInterval(function () {
-            range.value = Math.min(hi, +range.value + step);
-            apply();
-            if (+range.value >= hi) stop();
-          }, 80);
-        });
-        range.addEventListener("input", apply);
-        win.addEventListener("change", apply);
-        state.timeline = {range: range, window: win, apply: apply, lo: lo, hi: hi,
-          setDay: function (d) { range.value = d; apply(); }};
-        apply();
-        return box;
+        state.refresh();
+        return state.visibleCount() + " / " + state.n;
       },
     });
-    new Control().addTo(map);
+    state.timeline = {range: api.range, window: api.window, apply: api.apply, lo: lo, hi: hi,
+      setDay: api.setValue};
   };
 
   /* Fill overlapping claims with stripes in each claimant's colour. */

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
+from ..antimeridian import continuous_longitudes
 from ..geodesy import GEOD, geodesic_circle
 from ..zones.schema import STATE_NAMES
 from .columns import coordinates, numbers, text, text_column
@@ -105,12 +106,6 @@ def _empty(spec: dict[str, Any]) -> bool:
     return spec.get("k") == ""
 
 
-def _unwrap(lon: np.ndarray, near: float) -> np.ndarray:
-    """Longitudes made continuous (no jump at 180°) and shifted next to ``near``."""
-    out = np.degrees(np.unwrap(np.radians(lon)))
-    return out + 360.0 * np.round((near - out[-1]) / 360.0)
-
-
 def _trajectories(pts: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """Geodesic arcs from each incident's origin (``origin_lat``/``origin_lon``) to it."""
     if not {"origin_lat", "origin_lon"} <= set(pts.columns):
@@ -126,7 +121,7 @@ def _trajectories(pts: gpd.GeoDataFrame) -> list[dict[str, Any]]:
         mid = np.array(GEOD.npts(o_lon[i], o_lat[i], lon2, lat2, n)).reshape(-1, 2)
         lons = np.concatenate([[o_lon[i]], mid[:, 0], [lon2]])
         lats = np.concatenate([[o_lat[i]], mid[:, 1], [lat2]])
-        lons = _unwrap(lons, lon2)
+        lons = continuous_longitudes(lons, near=lon2)
         path = np.column_stack([lats, lons]).round(digits).tolist()
         out.append({"i": int(i), "path": path})
     return out

@@ -6,6 +6,8 @@ Every text in it is escaped, incident kinds included (they come from user files)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..zones.schema import STATE_NAMES
 from .elements import Snippet
 from .escape import esc
@@ -16,6 +18,10 @@ from .style import (
     INCIDENT_SHAPES,
     KIND_LABELS,
     KIND_STYLE,
+    TRACK_DARK_DASH,
+    TRACK_GAP_STYLE,
+    TRACK_KIND_LABELS,
+    TRACK_KIND_STYLE,
     shape_svg,
     state_color,
 )
@@ -45,7 +51,7 @@ CERTAINTY_LABELS: dict[str, str] = {
 }
 
 
-def _line_swatch(style: dict[str, object]) -> str:
+def _line_swatch(style: Mapping[str, object]) -> str:
     dash = f' stroke-dasharray="{esc(str(style["dashArray"]))}"' if style.get("dashArray") else ""
     return (
         f'<svg width="18" height="10" style="margin-right:4px;vertical-align:0">'
@@ -66,6 +72,10 @@ def legend(
     uncertainty: bool = False,
     density: int | None = None,
     lines: list[str] = (),  # type: ignore[assignment]
+    track_kinds: list[str] = (),  # type: ignore[assignment]
+    dark_after_h: float | None = None,
+    max_gap_h: float | None = None,
+    visit_markers: bool = False,
 ) -> Snippet:
     """Return the legend element for a map.
 
@@ -86,26 +96,14 @@ def legend(
         which it does (:data:`geo.settings.MAP_DENSITY_MIN`).
     lines : list of str
         Kinds of boundary line drawn (one line style each).
+    track_kinds : list of str
+        Zone kinds that vessel tracks are drawn in (one line style each).
+    dark_after_h, max_gap_h : float, optional
+        When the tracks have dark legs, or gaps: what made them so, hours.
+    visit_markers : bool
+        Whether zone entries and exits are marked.
     """
-    parts = ["<b>Zones</b>"]
-    for s in states:
-        parts.append(_row(f'<span style="{_BOX}background:{state_color(s)};opacity:.8"></span>',
-                          STATE_NAMES.get(s, s)))  # fmt: skip
-    for k in ("territorial_sea", "contiguous_zone", "eez"):
-        shade = f'<span style="{_BOX}background:#444;opacity:{KIND_STYLE[k]["fillOpacity"] + 0.1}">'
-        parts.append(_row(shade + "</span>", KIND_LABELS[k]))
-    for codes in hatched:
-        stops = ",".join(
-            f"{state_color(c)} {i * 5}px,{state_color(c)} {(i + 1) * 5}px"
-            for i, c in enumerate(codes)
-        )
-        gradient = f"repeating-linear-gradient(45deg,{stops})"
-        who = " and ".join(STATE_NAMES.get(c, c) for c in codes)
-        swatch = f'<span style="{_BOX}background:{gradient}"></span>'
-        parts.append(_row(swatch, f"claimed by {who}"))
-    if disputed_land:
-        parts.append(_row(f'<span style="{_BOX}border:2px dashed {DISPUTED_EDGE}"></span>',
-                          "disputed land"))  # fmt: skip
+    parts = _zone_rows(states, hatched, disputed_land=disputed_land)
     if lines:
         parts.append("<b>Lines</b>")
         for k in lines:
@@ -118,6 +116,7 @@ def legend(
         trajectories=trajectories,
         rings=rings,
     )
+    parts += _track_rows(track_kinds, dark_after_h, max_gap_h, visit_markers=visit_markers)
     body = (
         '<details id="fp-legend" style="position:absolute;bottom:28px;right:10px;'
         "z-index:1000;background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;"
@@ -127,6 +126,32 @@ def legend(
         + "</details>"
     )
     return Snippet(body, section="html")
+
+
+def _zone_rows(
+    states: list[str], hatched: list[tuple[str, ...]], *, disputed_land: bool
+) -> list[str]:
+    """Return the legend rows of the zones: states, zone kinds, hatched claims, disputed land."""
+    rows = ["<b>Zones</b>"]
+    for s in states:
+        rows.append(_row(f'<span style="{_BOX}background:{state_color(s)};opacity:.8"></span>',
+                         STATE_NAMES.get(s, s)))  # fmt: skip
+    for k in ("territorial_sea", "contiguous_zone", "eez"):
+        shade = f'<span style="{_BOX}background:#444;opacity:{KIND_STYLE[k]["fillOpacity"] + 0.1}">'
+        rows.append(_row(shade + "</span>", KIND_LABELS[k]))
+    for codes in hatched:
+        stops = ",".join(
+            f"{state_color(c)} {i * 5}px,{state_color(c)} {(i + 1) * 5}px"
+            for i, c in enumerate(codes)
+        )
+        gradient = f"repeating-linear-gradient(45deg,{stops})"
+        who = " and ".join(STATE_NAMES.get(c, c) for c in codes)
+        swatch = f'<span style="{_BOX}background:{gradient}"></span>'
+        rows.append(_row(swatch, f"claimed by {who}"))
+    if disputed_land:
+        rows.append(_row(f'<span style="{_BOX}border:2px dashed {DISPUTED_EDGE}"></span>',
+                         "disputed land"))  # fmt: skip
+    return rows
 
 
 def _incident_rows(
@@ -169,4 +194,31 @@ def _incident_rows(
         rows.append(_row('<span style="display:inline-block;width:16px;margin-right:4px;'
                          'border-top:1px dotted #555;vertical-align:3px"></span>',
                          "range ring around a launch site"))  # fmt: skip
+    return rows
+
+
+def _track_rows(
+    kinds: list[str], dark_after_h: float | None, max_gap_h: float | None, *, visit_markers: bool
+) -> list[str]:
+    """Return the legend rows of what the track layers draw."""
+    if not kinds:
+        return []
+    rows = ["<b>Vessel tracks</b>"]
+    other = TRACK_KIND_STYLE["high_seas"]
+    for k in kinds:
+        label = TRACK_KIND_LABELS.get(k, k.replace("_", " "))
+        rows.append(_row(_line_swatch(TRACK_KIND_STYLE.get(k, other)), label))
+    if dark_after_h is not None:
+        dark = {**TRACK_KIND_STYLE["contiguous_zone"], "dashArray": TRACK_DARK_DASH}
+        text = f"dark: no report for over {dark_after_h:g} h (the geodesic is assumed)"
+        rows.append(_row(_line_swatch(dark), text))
+    if max_gap_h is not None:
+        text = f"gap: no report for over {max_gap_h:g} h (where the vessel went is not known)"
+        rows.append(_row(_line_swatch(TRACK_GAP_STYLE), text))
+    if visit_markers:
+        dot = f'<span style="{_BOX}border-radius:50%;border:2px solid #3d3d3d;'
+        rows.append(_row(dot + 'background:#3d3d3d"></span>', "entry into a zone"))
+        rows.append(_row(dot + 'background:#ffffff"></span>', "exit from a zone"))
+    ring = f'<span style="{_BOX}border-radius:50%;border:2.5px solid #000;background:#fff"></span>'
+    rows.append(_row(ring, "vessel at the slider's time"))
     return rows

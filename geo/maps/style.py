@@ -4,7 +4,8 @@ The palette is one colour per state (zones, hatching of overlapping claims and t
 legend use the same table). Incidents are coloured by a channel that cannot be read
 as a state: greys for their certainty (:data:`CERTAINTY_COLORS`) or for how a
 statement compares with the zone set (:data:`CHECK_COLORS`); they are shaped by
-their own kind.
+their own kind. Vessel tracks are drawn in the same neutral greys, darker and wider
+the further inside a state's waters the vessel is (:data:`TRACK_KIND_STYLE`).
 
 How the colours were chosen, and how ``tests/test_palette.py`` keeps them honest:
 every colour is judged as it is drawn (a state at 80 % opacity as in the legend,
@@ -29,9 +30,14 @@ __all__ = [
     "KIND_STYLE",
     "SHAPE_POINTS",
     "STATE_COLORS",
+    "TRACK_DARK_DASH",
+    "TRACK_GAP_STYLE",
+    "TRACK_KIND_LABELS",
+    "TRACK_KIND_STYLE",
     "ZONE_KIND_COLORS",
     "shape_svg",
     "state_color",
+    "track_kind_order",
 ]
 
 #: One colour per state. Base palettes: Okabe & Ito (2008) and Paul Tol's
@@ -122,6 +128,41 @@ CHECK_COLORS: dict[str, str] = {
     "": "#cccccc",
 }
 
+#: Line colour and width of a vessel track per zone kind it is in (geo/maps/tracks.py):
+#: the greys of :data:`CHECK_COLORS` (checked by tests/test_palette.py against each
+#: other and every state), darkest and widest inside the territorial sea; any other
+#: kind (land, outside the coverage) is drawn as the high seas are.
+TRACK_KIND_STYLE: dict[str, dict[str, str | float]] = {
+    "internal_waters": {"color": "#000000", "weight": 4.0},
+    "archipelagic_waters": {"color": "#000000", "weight": 4.0},
+    "territorial_sea": {"color": "#000000", "weight": 4.0},
+    "contiguous_zone": {"color": "#3d3d3d", "weight": 3.0},
+    "eez": {"color": "#707070", "weight": 2.2},
+    "overlapping_claim": {"color": "#707070", "weight": 2.2},
+    "joint_regime": {"color": "#707070", "weight": 2.2},
+    "high_seas": {"color": "#cccccc", "weight": 1.6},
+}
+
+#: Legend text of a track's zone kind (kinds not listed: the kind's name).
+TRACK_KIND_LABELS: dict[str, str] = {
+    "internal_waters": "in internal waters",
+    "archipelagic_waters": "in archipelagic waters",
+    "territorial_sea": "in a territorial sea",
+    "contiguous_zone": "in a contiguous zone",
+    "eez": "in an EEZ",
+    "overlapping_claim": "in an overlapping claim",
+    "joint_regime": "in a joint regime",
+    "high_seas": "on the high seas (or outside the zone set)",
+}
+
+#: A gap in a track (no report for longer than ``max_gap``: where the vessel went is not
+#: known): a thin dotted line from the last report before it to the first after.
+TRACK_GAP_STYLE: dict[str, str | float] = {"color": "#707070", "weight": 1.5, "dashArray": "1 6"}
+
+#: Dash pattern of a dark leg (no report for longer than ``dark_after``; the vessel is
+#: taken to have sailed the geodesic), in its zone kind's colour.
+TRACK_DARK_DASH = "7 6"
+
 #: Marker shape per incident kind (drawn by flashpoints.js); any other kind is "other".
 INCIDENT_SHAPES: dict[str, str] = {
     "missile": "missile",
@@ -160,3 +201,8 @@ def shape_svg(shape: str) -> str:
 def state_color(state: str) -> str:
     """Return the colour of a state (grey for states not in :data:`STATE_COLORS`)."""
     return STATE_COLORS.get(state, OTHER_COLOR)
+
+
+def track_kind_order(kinds: set[str]) -> list[str]:
+    """Return zone kinds in the order tracks are explained: inner zones first, others after."""
+    return [k for k in TRACK_KIND_STYLE if k in kinds] + sorted(kinds - set(TRACK_KIND_STYLE))

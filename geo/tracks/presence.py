@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..errors import InputError
 
-__all__ = ["PRESENCE_COLUMNS", "presence"]
+__all__ = ["PRESENCE_COLUMNS", "check_tz", "presence"]
 
 #: Columns of :func:`presence`, in order.
 PRESENCE_COLUMNS: tuple[str, ...] = (
@@ -44,11 +44,17 @@ def _check(visits: object, by: str, tz: str) -> pd.DataFrame:
         raise InputError("presence takes the visits of geo.zone_visits; run geo.zone_visits first")
     if by not in _FREQ:
         raise InputError(f"by must be 'day', 'month' or 'year', not {by!r}")
+    check_tz(tz)
+    return visits
+
+
+def check_tz(tz: str) -> str:
+    """Return ``tz`` when it names a time zone; else raise :class:`~geo.errors.InputError`."""
     try:
         pd.Timestamp("2000-01-01", tz=tz)
     except Exception:
         raise InputError(f"tz: unknown time zone {tz!r} (e.g. 'Asia/Tokyo', 'UTC')") from None
-    return visits
+    return tz
 
 
 def _select(visits: pd.DataFrame, group: str | Iterable[str] | None,

@@ -10,6 +10,7 @@ to have sailed the geodesic at constant speed, but no report confirms it).
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -18,7 +19,18 @@ import pandas as pd
 from .. import settings
 from ..errors import InputError
 
-__all__ = ["as_seconds", "excluded_rows", "segment_numbers", "segments", "utc_seconds"]
+__all__ = [
+    "as_seconds",
+    "check_positions",
+    "excluded_rows",
+    "require_columns",
+    "segment_numbers",
+    "segments",
+    "utc_seconds",
+]
+
+#: Columns every positions frame has (:func:`geo.load_tracks` makes them).
+POSITION_COLUMNS = ("vessel_id", "time", "lat", "lon")
 
 
 def as_seconds(value: pd.Timedelta | float | str, *, name: str) -> float:
@@ -36,6 +48,36 @@ def as_seconds(value: pd.Timedelta | float | str, *, name: str) -> float:
     if not seconds > 0:
         raise InputError(f"{name} must be positive; got {value!r}")
     return seconds
+
+
+def check_positions(tracks: object, *, caller: str) -> pd.DataFrame:
+    """Return ``tracks`` when it holds positions as :func:`geo.load_tracks` returns them.
+
+    Raises
+    ------
+    geo.errors.InputError
+        Naming ``caller``, what is missing and how to get it.
+    """
+    frame = require_columns(tracks, POSITION_COLUMNS, caller=caller,
+                            what="positions from geo.load_tracks",
+                            fix="run geo.load_tracks(frame_or_path) first")  # fmt: skip
+    if not isinstance(frame["time"].dtype, pd.DatetimeTZDtype):
+        raise InputError("the time column must be timezone-aware (UTC); run geo.load_tracks first")
+    return frame
+
+
+def require_columns(frame: object, columns: Iterable[str], *, caller: str, what: str,
+                    fix: str) -> pd.DataFrame:  # fmt: skip
+    """Return ``frame`` when it is a frame with ``columns``; else raise what ``caller`` takes.
+
+    The message: "{caller} takes {what} (missing a, b); {fix}" (or "..., not <type>").
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"{caller} takes {what}, not {type(frame)}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"{caller} takes {what} (missing {', '.join(missing)}); {fix}")
+    return frame
 
 
 def segment_numbers(

@@ -32,11 +32,10 @@ import pandas as pd
 
 from .. import settings
 from .._progress import Progress
-from ..errors import InputError
 from ..geodesy import GEOD, m_to_nm
 from ..prepared import PreparedZones, prepare
 from .crossings import Crossings, find_crossings, make_legs
-from .segments import as_seconds, excluded_rows, segment_numbers, utc_seconds
+from .segments import as_seconds, check_positions, excluded_rows, segment_numbers, utc_seconds
 
 __all__ = ["VISIT_COLUMNS", "zone_visits"]
 
@@ -49,9 +48,8 @@ VISIT_COLUMNS: tuple[str, ...] = (
     "group",
 )  # fmt: skip
 
-_REQUIRED = ("vessel_id", "time", "lat", "lon")
 #: The columns of the positions that visits read (on Dask, only these are shuffled).
-_READ = (*_REQUIRED, "group", "flag_duplicate", "flag_jump")
+_READ = ("vessel_id", "time", "lat", "lon", "group", "flag_duplicate", "flag_jump")
 
 
 @dataclass(frozen=True)
@@ -81,20 +79,6 @@ class _Events:
     is_crossing: np.ndarray
     uncertainty_s: np.ndarray  # a crossing's leg duration; NaN for positions
     dark: np.ndarray  # the leg after this event is dark
-
-
-def _check(tracks: object) -> pd.DataFrame:
-    if not isinstance(tracks, pd.DataFrame):
-        raise InputError(f"zone_visits takes positions from geo.load_tracks, not {type(tracks)}")
-    missing = [c for c in _REQUIRED if c not in tracks.columns]
-    if missing:
-        raise InputError(
-            f"zone_visits takes positions from geo.load_tracks (missing {', '.join(missing)}); "
-            "run geo.load_tracks(frame_or_path) first"
-        )
-    if not isinstance(tracks["time"].dtype, pd.DatetimeTZDtype):
-        raise InputError("the time column must be timezone-aware (UTC); run geo.load_tracks first")
-    return tracks
 
 
 def _positions(tracks: pd.DataFrame, prepared: PreparedZones, max_gap_s: float) -> _Positions:
@@ -313,7 +297,7 @@ def _visits_on_dask(tracks: Any, prepared: PreparedZones, **options: Any) -> Any
     """Lazy visits of a Dask frame: every vessel's positions in one partition, then visits."""
     from ..distributed import map_prepared_by
 
-    _check(tracks._meta)
+    check_positions(tracks._meta, caller="zone_visits")
     read = [c for c in _READ if c in tracks.columns]
     return map_prepared_by(zone_visits, tracks[read], prepared, key="vessel_id", **options)
 
@@ -371,6 +355,8 @@ def zone_visits(
         ``entered_from``/``exited_to`` (zone kinds; "" at a segment's ends),
         ``open_at_start``/``open_at_end`` (the visit starts or ends with its
         segment, so it may have begun earlier or lasted longer) and ``group``.
+        ``attrs`` holds ``max_gap_h`` and ``dark_after_h`` (what
+        :func:`geo.tracks_map` draws as gaps and dark legs).
 
     Examples
     --------
@@ -388,8 +374,11 @@ def zone_visits(
         if is_dask_frame(tracks):
             return _visits_on_dask(tracks, prepare(zones, prepared), max_gap=max_gap,
                                    dark_after=dark_after, distances=distances)  # fmt: skip
-    tracks = _check(tracks)
+    tracks = check_positions(tracks, caller="zone_visits")
     prepared = prepare(zones, prepared)
-    p = _positions(tracks, prepared, as_seconds(max_gap, name="max_gap"))
+    gap_s = as_seconds(max_gap, name="max_gap")
     dark_s = as_seconds(dark_after, name="dark_after")
-    return _in_chunks(p, prepared, dark_s, distances=distances, progress=progress)
+    p = _positions(tracks, prepared, gap_s)
+    out = _in_chunks(p, prepared, dark_s, distances=distances, progress=progress)
+    out.attrs = {"max_gap_h": gap_s / 3600.0, "dark_after_h": dark_s / 3600.0}
+    return out
