@@ -234,12 +234,13 @@ def _edge_distance(
     state, other = edges.owner_rows()
     ok = (own < 0) | (state[seg] == own) | (other[seg] == own)
     edge_nm[covered[ok]] = m_to_nm(d_m[ok])
+    near = d_m + settings.OWN_EDGE_SLACK_M  # the own edge is usually as near (a twin line)
     for zi in np.unique(own[~ok]):
         here = np.flatnonzero(~ok)[own[~ok] == zi]
         edge = prepared.zone_edge(int(zi))
         if edge is not None:
-            d_m, _ = edge.distance_m(x[here], y[here])
-            edge_nm[covered[here]] = m_to_nm(d_m)
+            own_m, _ = edge.nearest_within(x[here], y[here], near[here])
+            edge_nm[covered[here]] = m_to_nm(own_m)
     if (~ok).any():
         log.debug("%d points measured to their own zone's edge", int((~ok).sum()))
     return edge_nm

@@ -59,6 +59,9 @@ __all__ = ["Coastline"]
 log = logging.getLogger(__name__)
 
 
+#: Fewest metres in a degree of latitude (at the equator, 110,574 m), rounded down.
+_METRES_PER_DEGREE_MIN = 110_000.0
+
 #: Points measured per block (bounds the n x k candidate arrays).
 _BLOCK = 50_000
 
@@ -501,6 +504,47 @@ class Coastline:
         dist = np.full(n, np.inf)
         seg = np.full(n, -1, dtype=np.int64)
         row_minimum(rows, d, segs, dist, seg)  # ties: the first segment in the coastline's order
+        return dist, seg
+
+    def nearest_within(
+        self, lon: object, lat: object, reach_m: object
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`nearest` for a few points, each with a segment probably within ``reach_m``.
+
+        Each point is measured against the segments that start in a box around
+        it (of half-side ``reach_m`` plus the longest segment, in degrees of
+        the narrowest latitude in the box), with no k-d tree to build. The
+        answer stands when it is within ``reach_m``: any nearer segment starts
+        in the box. Points where it is not (or whose box reaches a pole) are
+        measured by :meth:`nearest`.
+        """
+        lon = np.asarray(lon, dtype=float).ravel()
+        lat = np.asarray(lat, dtype=float).ravel()
+        reach = np.broadcast_to(np.asarray(reach_m, dtype=float), lon.shape)
+        dist = np.full(len(lon), np.nan)
+        seg = np.full(len(lon), -1, dtype=np.int64)
+        if not len(lon) or not len(self.start):
+            return dist, seg
+        half = reach + self.max_segment_m + 1.0
+        d_lat = half / _METRES_PER_DEGREE_MIN
+        top = np.abs(lat) + d_lat
+        rows_l, segs_l = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        for i in np.flatnonzero(top < 89.0):
+            d_lon = d_lat[i] / np.cos(np.radians(top[i]))
+            east = (self.start[:, 0] - lon[i] + 180.0) % 360.0 - 180.0  # across 180° too
+            hit = np.flatnonzero((np.abs(self.start[:, 1] - lat[i]) <= d_lat[i])
+                                 & (np.abs(east) <= d_lon))  # fmt: skip
+            rows_l.append(np.full(len(hit), i, dtype=np.int64))
+            segs_l.append(hit.astype(np.int64))
+        rows, segs = np.concatenate(rows_l), np.concatenate(segs_l)
+        d = self._measure(lon, lat, rows, segs)
+        best = np.full(len(lon), np.inf)
+        row_minimum(rows, d, segs, best, seg)
+        ok = best <= reach
+        dist[ok] = best[ok]
+        seg[~ok] = -1
+        if (~ok).any():
+            dist[~ok], seg[~ok] = self.nearest(lon[~ok], lat[~ok])
         return dist, seg
 
     def with_grid(self, bounds: tuple[float, float, float, float]) -> Coastline:

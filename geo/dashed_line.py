@@ -29,7 +29,13 @@ from .datasets import data_path
 from .errors import DataSourceError
 from .zones.published import read_lines
 
-__all__ = ["DASHED_LINE_UNCERTAINTY_KM", "claim_lines", "dashed_line_area", "within_dashed_line"]
+__all__ = [
+    "DASHED_LINE_UNCERTAINTY_KM",
+    "claim_lines",
+    "dashed_line_area",
+    "within_dashed_line",
+    "within_dashed_line_xy",
+]
 
 #: How far the depicted line may be from the line of China's maps, km: a guess at the
 #: error of a 1:10,000,000 depiction (0.5 mm on the map), stated, not measured.
@@ -108,11 +114,15 @@ def within_dashed_line(points: gpd.GeoSeries | np.ndarray) -> np.ndarray:
             points = points.to_crs(settings.DEFAULT_CRS)
         points = points.values
     pts = np.asarray(points, dtype=object)
-    ok = np.flatnonzero(~(shapely.is_missing(pts) | shapely.is_empty(pts)))
-    x, y = shapely.get_x(pts[ok]), shapely.get_y(pts[ok])
+    return within_dashed_line_xy(shapely.get_x(pts), shapely.get_y(pts))
+
+
+def within_dashed_line_xy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """:func:`within_dashed_line` for coordinates (EPSG:4326; NaN gives False)."""
     area = dashed_line_area()
     w, s, e, n = shapely.bounds(area)
-    near = (x >= w) & (x <= e) & (y >= s) & (y <= n)  # only these need the exact test
-    out = np.zeros(len(pts), dtype=bool)
-    out[ok[near]] = shapely.contains_xy(area, x[near], y[near])
+    with np.errstate(invalid="ignore"):
+        near = np.flatnonzero((x >= w) & (x <= e) & (y >= s) & (y <= n))  # NaN: False
+    out = np.zeros(len(x), dtype=bool)
+    out[near] = shapely.contains_xy(area, x[near], y[near])
     return out

@@ -27,7 +27,7 @@ import shapely
 
 from . import settings
 from ._threads import map_slices
-from .io import atomic_path
+from .io import atomic_path, map_npz
 from .zones.schema import KIND_PRIORITY, coverage_of
 
 __all__ = ["NONE", "OUTSIDE", "ZoneIndex", "index_key"]
@@ -372,8 +372,8 @@ class ZoneIndex:
             "set_ends": np.cumsum([len(m) for m in members]).astype(np.int64),
         }
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-            # The grid is long runs of one answer. (numpy's stubs mistype **arrays.)
-            np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]
+            # Uncompressed, so that load maps it (numpy's stubs mistype **arrays).
+            np.savez(fh, **arrays)  # type: ignore[arg-type]
         return Path(path)
 
     @classmethod
@@ -385,26 +385,26 @@ class ZoneIndex:
         ValueError
             If the file was written for another zone set (or another version).
         """
-        with np.load(path, allow_pickle=False) as data:
-            if bytes(data["key"]).decode() != index_key(zones):
-                raise ValueError(f"{path}: the index was built for another zone set")
-            self = cls.__new__(cls)
-            self._init_zones(zones)
-            ends = data["piece_ends"]
-            raw = data["pieces"].tobytes()
-            starts = np.r_[0, ends[:-1]]
-            self.pieces = shapely.from_wkb([raw[a:b] for a, b in zip(starts, ends, strict=True)])
-            self.piece_zone = data["piece_zone"].astype(np.int64)
-            self.tree = shapely.STRtree(self.pieces)
-            sets, set_ends = data["sets"], data["set_ends"]
-            bounds = zip(np.r_[0, set_ends[:-1]], set_ends, strict=True)
-            stored = [tuple(int(v) for v in sets[a:b]) for a, b in bounds]
-            self._init_sets(grid=True)
-            for members in stored[1:]:
-                self._set_id(members)
-            x0, y0, cell, nx, ny = data["frame"]
-            self.x0, self.y0, self.cell_deg, self.nx, self.ny = x0, y0, cell, int(nx), int(ny)
-            self.grid = data["grid"]
+        data = map_npz(path)  # the grid is mapped, not read
+        if bytes(data["key"]).decode() != index_key(zones):
+            raise ValueError(f"{path}: the index was built for another zone set")
+        self = cls.__new__(cls)
+        self._init_zones(zones)
+        ends = data["piece_ends"]
+        raw = data["pieces"].tobytes()
+        starts = np.r_[0, ends[:-1]]
+        self.pieces = shapely.from_wkb([raw[a:b] for a, b in zip(starts, ends, strict=True)])
+        self.piece_zone = data["piece_zone"].astype(np.int64)
+        self.tree = shapely.STRtree(self.pieces)
+        sets, set_ends = data["sets"], data["set_ends"]
+        bounds = zip(np.r_[0, set_ends[:-1]], set_ends, strict=True)
+        stored = [tuple(int(v) for v in sets[a:b]) for a, b in bounds]
+        self._init_sets(grid=True)
+        for members in stored[1:]:
+            self._set_id(members)
+        x0, y0, cell, nx, ny = data["frame"]
+        self.x0, self.y0, self.cell_deg, self.nx, self.ny = x0, y0, cell, int(nx), int(ny)
+        self.grid = data["grid"]
         if self._sets != stored:
             raise ValueError(f"{path}: zone sets do not match the zone set's order")
         # GEOS builds the STRtree and each prepared polygon's point locator on first

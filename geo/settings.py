@@ -137,6 +137,11 @@ CHUNK_POINTS: int = 500_000
 #: hold several arrays per point; 200,000 rows keep the peak near 2 GB).
 CLASSIFY_CHUNK_POINTS: int = 200_000
 
+#: Where a point's nearest zone edge belongs to another zone (a zone's edge drawn
+#: slightly differently in its neighbour), its own zone's edge is searched first
+#: within this many metres beyond that distance (:meth:`geo.coast.Coastline.nearest_within`).
+OWN_EDGE_SLACK_M: float = 5_000.0
+
 #: The same for ``classify(..., distances=False)``, whose columns are small: chunks
 #: several times :data:`CHUNK_POINTS`, so that each lookup runs on every core.
 ZONE_ONLY_CHUNK_POINTS: int = 2_000_000

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .dashed_line import within_dashed_line
+from .dashed_line import within_dashed_line_xy
 from .index import NONE, OUTSIDE
 from .prepared import PreparedZones
 from .zones.schema import WATER_CLASSES, join_claimants
@@ -44,12 +44,12 @@ def _categorical(per_zone: np.ndarray, found: np.ndarray, *, none: object, outsi
     extra = [v for v in (none, outside, missing) if not pd.isna(v)]
     cats = pd.Index(list(dict.fromkeys([*cats, *extra])), dtype=object)
     lookup = {v: i for i, v in enumerate(cats)}
-    codes = np.empty(len(found), dtype=np.int32)
-    in_zone = found >= 0
-    codes[in_zone] = codes_of_zone[found[in_zone]]
+    # one table for every answer: found + 3 indexes it (_MISSING, OUTSIDE, NONE, zones...)
+    table = np.empty(len(per_zone) + 3, dtype=np.int32)
     for which, value in ((NONE, none), (OUTSIDE, outside), (_MISSING, missing)):
-        codes[found == which] = -1 if pd.isna(value) else lookup[value]
-    return pd.Categorical.from_codes(codes, categories=cats)
+        table[which - _MISSING] = -1 if pd.isna(value) else lookup[value]
+    table[3:] = codes_of_zone
+    return pd.Categorical.from_codes(table[found - _MISSING], categories=cats)
 
 
 def _overlay_hits(
@@ -99,7 +99,7 @@ def zone_columns(
     out["regimes"] = _with_values(
         blank, {r: "; ".join(sorted({str(names[i]) for i in h})) for r, h in regimes.items()}
     )
-    out["within_dashed_line"] = within_dashed_line(pts)
+    out["within_dashed_line"] = within_dashed_line_xy(x, y)
     return out
 
 

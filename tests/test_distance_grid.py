@@ -36,7 +36,7 @@ def _exhaustive_m(coast: Coastline, lon: float, lat: float) -> np.ndarray:
 @settings(max_examples=20, deadline=None)
 @given(
     seed=st.integers(0, 10_000),
-    centre=st.sampled_from([(125.0, 25.0), (140.0, 50.0), (100.0, 3.0)]),
+    centre=st.sampled_from([(125.0, 25.0), (140.0, 50.0), (100.0, 3.0), (20.0, 70.0)]),
     offsets=st.lists(st.tuples(st.floats(-6, 6), st.floats(-6, 6)), min_size=1, max_size=8),
 )
 def test_grid_distances_equal_the_exhaustive_geodesic(seed, centre, offsets):
@@ -54,6 +54,27 @@ def test_grid_distances_equal_the_exhaustive_geodesic(seed, centre, offsets):
         assert abs(d_m[i] - want) <= 1e-6 * want + 1e-4
         assert abs(d_kd[i] - want) <= 1e-6 * want + 1e-4
         assert every[seg[i]] <= want * (1 + 1e-6) + 1e-4  # the segment named is that near
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    points=st.lists(
+        st.tuples(st.floats(-5, 5), st.floats(-5, 5), st.floats(0, 300_000)),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_nearest_within_a_reach_equals_nearest(seed, points):
+    """The boxed search gives nearest()'s answer, whether or not the reach was enough."""
+    coast = Coastline(_islands(seed, centre_lon=140.0, centre_lat=40.0))
+    lon = np.array([140.0 + dx for dx, _, _ in points])
+    lat = np.array([40.0 + dy for _, dy, _ in points])
+    reach = np.array([r for _, _, r in points])
+    d_m, seg = coast.nearest_within(lon, lat, reach)
+    want_m, want_seg = coast.nearest(lon, lat)
+    np.testing.assert_allclose(d_m, want_m, rtol=1e-12)
+    assert (seg == want_seg).all()
 
 
 def test_grid_and_kd_tree_agree_on_the_bundled_coast():
