@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -405,11 +406,17 @@ def _new_columns(
 ) -> dict[str, np.ndarray]:
     """Return the columns :func:`classify` adds to one in-memory frame (one chunk at most)."""
     pts, has = _points(incidents)
-    cols, covered, zone_row = _zone_of(prepared, pts, has)
-    coast_nm, coast_state = _coast_distance(prepared, pts, has)
-    edge_nm = _edge_distance(prepared, pts, zone_row, covered)
-    unc_km = _uncertainty_km(incidents)
-    certainty, other_kind, shares = _judge(prepared, pts, cols, unc_km, edge_nm)
+    # The coast distances need nothing else: they run beside the rest, whose
+    # steps are partly single-threaded.
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        coast = beside.submit(_coast_distance, prepared, pts, has)
+        cols, covered, zone_row = _zone_of(prepared, pts, has)
+        edge_nm = _edge_distance(prepared, pts, zone_row, covered)
+        unc_km = _uncertainty_km(incidents)
+        certainty, other_kind, shares = _judge(prepared, pts, cols, unc_km, edge_nm)
+        shelf, regimes = _shelf_claimants(prepared, pts, cols), _regimes(prepared, pts)
+        dashed = within_dashed_line(pts)
+        coast_nm, coast_state = coast.result()
     kind = cols["zone_kind"].copy()
     kind[kind == ""] = pd.NA
     new = {
@@ -425,9 +432,9 @@ def _new_columns(
         "certainty": certainty,
         "reaches_other_kind": other_kind,
         "claimant_shares": shares,
-        "shelf_claimants": _shelf_claimants(prepared, pts, cols),
-        "regimes": _regimes(prepared, pts),
-        "within_dashed_line": within_dashed_line(pts),
+        "shelf_claimants": shelf,
+        "regimes": regimes,
+        "within_dashed_line": dashed,
     }
     if "statement_eez" in incidents:
         said = incidents.assign(zone_kind=pd.Series(kind, index=incidents.index))

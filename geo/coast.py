@@ -437,6 +437,8 @@ class Coastline:
         self, lon: np.ndarray, lat: np.ndarray, todo: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Candidate ``(row, segment)`` pairs for points ``todo``, from the k-d tree."""
+        if not len(todo):  # no tree to build
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         assert self._tree is not None
         p_unit = unit_vectors(lon[todo], lat[todo])
         p_ecef = ecef(lon[todo], lat[todo])
