@@ -15,13 +15,16 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import geopandas as gpd
 import pandas as pd
 
 from . import settings
 from .errors import DataSourceError, FlashpointsError, InputError
+
+if TYPE_CHECKING:
+    from .prepared import PreparedZones
 
 log = logging.getLogger(__name__)
 
@@ -325,6 +328,17 @@ def _cmd_zones_build(args: argparse.Namespace) -> int:
 
 def _track_visits(args: argparse.Namespace, *, distances: bool) -> tuple[pd.DataFrame, str]:
     """Load the track files and find their visits; return them and the row counts as text."""
+    _, visits, counts, _ = _track_run(args, distances=distances)
+    return visits, counts
+
+
+def _track_run(
+    args: argparse.Namespace, *, distances: bool
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame, str, PreparedZones]:
+    """Load the track files and find their visits.
+
+    Return the positions, the visits, the row counts as text and the zone set used.
+    """
     from .io import check_output
     from .prepared import PreparedZones
     from .tracks import load_tracks, unused_rows, zone_visits
@@ -345,7 +359,7 @@ def _track_visits(args: argparse.Namespace, *, distances: bool) -> tuple[pd.Data
     visits = zone_visits(tracks, prepared=prepared, distances=distances,
                          max_gap=args.max_gap or settings.TRACK_MAX_GAP_H,
                          progress=not args.no_progress)  # fmt: skip
-    return visits, _track_counts(tracks, unused, visits)
+    return tracks, visits, _track_counts(tracks, unused, visits), prepared
 
 
 def _track_counts(tracks: pd.DataFrame, unused: pd.DataFrame, visits: pd.DataFrame) -> str:
@@ -446,6 +460,26 @@ def _cmd_tracks_presence(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_tracks_map(args: argparse.Namespace) -> int:
+    from .maps import tracks_map
+    from .tracks.presence import check_tz
+
+    _check_output(args, _MAP_SUFFIXES, "an HTML map")
+    check_tz(args.tz)  # before the visits are found, not after
+    tracks, visits, counts, prepared = _track_run(args, distances=False)
+    if not len(visits):
+        raise InputError(f"{counts}: no visits to draw; no map written")
+    title = {"title": args.title} if args.title is not None else {}
+    m = tracks_map(tracks, visits, prepared.zones, tz=args.tz, tiles=_map_tiles(args),
+                   presence_by=None if args.presence_by == "none" else args.presence_by,
+                   **title)  # fmt: skip
+    out = _write_map(m, args)
+    print(_visits_summary(visits))
+    mode = " (offline: self-contained)" if args.offline else ""
+    print(f"{counts}; {len(visits)} visits drawn; map written to {out}{mode}")
+    return 0
+
+
 def _output_option(parser: argparse.ArgumentParser, default: str, what: str) -> None:
     parser.add_argument(
         "-o", "--output", default=default, help=f"{what} to write (default: %(default)s)"
@@ -510,9 +544,24 @@ def _claimant_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _track_options(c: argparse.ArgumentParser, what: str) -> None:
-    """Add the options of both tracks commands: output, zones, reading, rejects."""
-    c.add_argument("-o", "--output", required=True, help=f"the {what}: .parquet, .csv or .xlsx")
+def _map_options(p: argparse.ArgumentParser) -> None:
+    """Add --offline and --basemap (the map commands)."""
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="one self-contained file: assets inlined, land as the basemap, no tiles",
+    )
+    p.add_argument(
+        "--basemap",
+        action="append",
+        metavar="NAME",
+        help="xyzservices basemap, repeatable; the first is shown "
+        f"(default: {', '.join(settings.MAP_BASEMAPS)})",
+    )
+
+
+def _track_options(c: argparse.ArgumentParser) -> None:
+    """Add the options of every tracks command: zones, reading, rejects (the visits found)."""
     c.add_argument("--zones", help="zone file (default: the bundled East Asia set)")
     _claimant_options(c)
     c.add_argument("--index-dir", help=_INDEX_DIR_HELP)
@@ -547,17 +596,12 @@ def _track_options(c: argparse.ArgumentParser, what: str) -> None:
         help="write every row not in a visit (file, row, outcome, column, value, reason) "
         "to this CSV",
     )
-    c.add_argument(
-        "--raw",
-        action="store_true",
-        help="write CSV text as it is (no ' before cells starting with = + - @)",
-    )
     c.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def _tracks_parser(sub: argparse._SubParsersAction) -> None:
-    """Add ``flashpoints tracks visits`` and ``flashpoints tracks presence``."""
-    p = sub.add_parser("tracks", help="vessel tracks: zone visits and presence per period")
+    """Add ``flashpoints tracks visits``, ``tracks presence`` and ``tracks map``."""
+    p = sub.add_parser("tracks", help="vessel tracks: zone visits, presence per period, maps")
     tsub = p.add_subparsers(dest="tracks_command", required=True, metavar="SUBCOMMAND")
     v = tsub.add_parser("visits", help="one row per stay of a vessel in a zone")
     v.add_argument(
@@ -596,10 +640,40 @@ def _tracks_parser(sub: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="only vessels of this group, e.g. 'China Coast Guard' (repeatable)",
     )
+    m = tsub.add_parser(
+        "map",
+        help="draw the tracks over the zones: by zone kind, entries and exits, a time slider",
+    )
+    m.add_argument("files", nargs="+", help="track files (their visits are found first)")
+    _output_option(m, "maps/tracks.html", "HTML file")
+    m.add_argument(
+        "--tz",
+        default="Asia/Tokyo",
+        help="time zone of local times and of the chart's days (default: %(default)s)",
+    )
+    m.add_argument(
+        "--presence-by",
+        choices=("day", "month", "year", "none"),
+        default="day",
+        help="one bar of the presence chart per local period; none: no chart "
+        "(default: %(default)s)",
+    )
+    m.add_argument(
+        "--title", help="page title (default: 'Flashpoints: vessel tracks and maritime zones')"
+    )
+    _map_options(m)
     for c, what in ((v, "visits table"), (r, "presence table")):
-        _track_options(c, what)
+        c.add_argument("-o", "--output", required=True, help=f"the {what}: .parquet, .csv or .xlsx")
+        c.add_argument(
+            "--raw",
+            action="store_true",
+            help="write CSV text as it is (no ' before cells starting with = + - @)",
+        )
+    for c in (v, r, m):
+        _track_options(c)
     v.set_defaults(func=_cmd_tracks_visits)
     r.set_defaults(func=_cmd_tracks_presence)
+    m.set_defaults(func=_cmd_tracks_map)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -665,25 +739,11 @@ def build_parser() -> argparse.ArgumentParser:
             help="write every rejected row (file, sheet, row, column, reason) to this CSV",
         )
 
-    def map_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--offline",
-            action="store_true",
-            help="one self-contained file: assets inlined, land as the basemap, no tiles",
-        )
-        p.add_argument(
-            "--basemap",
-            action="append",
-            metavar="NAME",
-            help="xyzservices basemap, repeatable; the first is shown "
-            f"(default: {', '.join(settings.MAP_BASEMAPS)})",
-        )
-
     p = sub.add_parser("map", help="draw incidents and zones on an HTML map")
     p.add_argument("files", nargs="*", help="incident files (default: the bundled incidents)")
     _output_option(p, str(settings.DEFAULT_MAP_PATH), "HTML file")
     incident_inputs(p)
-    map_options(p)
+    _map_options(p)
     p.add_argument("--no-timeline", action="store_true", help="no timeline slider")
     p.add_argument(
         "--range-rings-km",
@@ -804,7 +864,7 @@ def build_parser() -> argparse.ArgumentParser:
     _output_option(zm, "maps/zones.html", "HTML file")
     zm.add_argument("--zones", help="zone file (default: the bundled East Asia set)")
     _claimant_options(zm)
-    map_options(zm)
+    _map_options(zm)
     zm.set_defaults(func=_cmd_zones_map)
     _tracks_parser(sub)
     return parser

@@ -1,4 +1,4 @@
-"""``flashpoints tracks visits`` and ``flashpoints tracks presence`` (#19), run for real.
+"""``flashpoints tracks visits``, ``tracks presence`` and ``tracks map`` (#19), run for real.
 
 Through ``geo.cli.main`` (in this process) and once as the installed command, on
 small files written here: hand-made rows in the Senkaku contiguous zone of the
@@ -7,14 +7,19 @@ bundled zone set, and one month of ``geo.synthetic_patrols`` with sparse reports
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import geo
 from geo.cli import main
-from tests.support import one_line_error
+from geo.maps.tracks import NOT_ZONES
+from tests.support import one_line_error, table_numbers, table_text
 
 #: In the Senkaku contiguous zone (claimed by China, Japan and Taiwan), far from its edges.
 CZ = [(123.15, 25.75), (123.16, 25.76), (123.17, 25.75)]
@@ -262,7 +267,135 @@ def test_presence_refuses_a_visits_csv_and_bad_options(capsys, tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.parametrize("command", [["tracks"], ["tracks", "visits"], ["tracks", "presence"]])
+# --------------------------------------------------------------------------- map
+
+#: Into the Senkaku territorial sea from its contiguous zone, and back out, half-hourly.
+INTO_TS = [(123.15, 25.75), (123.25, 25.75), (123.35, 25.75), (123.25, 25.76), (123.15, 25.76)]
+
+
+def _track_table(html: str) -> dict:
+    """The track table a map page hands to ``Flashpoints.addTracks``."""
+    m = re.search(r"Flashpoints\.addTracks\([^,]+, [^,]+,\n(\{.*?\})\);\s*$", html, re.S | re.M)
+    assert m, "no track table in the page"
+    return json.loads(m.group(1))
+
+
+@pytest.fixture
+def patrol(tmp_path) -> Path:
+    """Two ships in the contiguous zone and one that enters the territorial sea."""
+    rows = _rows("412000001", "2023-01-05 10:00") + _rows("412000002", "2023-01-06 20:00")
+    t0 = pd.Timestamp("2023-01-07 10:00", tz="UTC")
+    rows += [{"mmsi": "412000003", "time": (t0 + pd.Timedelta(minutes=30 * i)).isoformat(),
+              "lat": lat, "lon": lon, "group": "China Coast Guard"}
+             for i, (lon, lat) in enumerate(INTO_TS)]  # fmt: skip
+    return _csv(tmp_path / "ais.csv", rows)
+
+
+def test_map_draws_the_visits_of_the_track_files(capsys, patrol, tmp_path):
+    out = tmp_path / "maps" / "patrol.html"
+    status, stdout, stderr = _run(capsys, "tracks", "map", patrol, "-o", out, "--offline",
+                                  "--title", "Senkaku patrols", "--presence-by", "month",
+                                  "--tz", "UTC", "--no-progress")  # fmt: skip
+    assert status == 0, stderr
+    html = out.read_text()
+    table = _track_table(html)
+    found = geo.zone_visits(geo.load_tracks([patrol]), distances=False)
+    expected = found.assign(vessel_id=found["vessel_id"].astype(str)).sort_values(
+        ["vessel_id", "entry_time", "exit_time"], kind="stable", ignore_index=True
+    )  # in the page's order
+    assert table["visits"]["n"] == len(expected) >= 5
+    assert table_text(table["visits"]["kind"], len(expected)) == expected["zone_kind"].tolist()
+    assert "territorial_sea" in expected["zone_kind"].tolist()
+    # An entry and an exit marker for each visit to a zone, where zone_visits put them.
+    in_zones = expected[~expected["zone_kind"].isin(NOT_ZONES)]
+    markers = table["markers"]
+    assert markers["n"] == 2 * len(in_zones)
+    visit, role = table_numbers(markers["visit"]), table_numbers(markers["role"])
+    assert sorted(visit[role == 0]) == sorted(visit[role == 1]) == in_zones.index.tolist()
+    where = np.column_stack([table_numbers(markers["lat"]), table_numbers(markers["lon"])])
+    entry = expected.loc[visit, ["entry_lat", "entry_lon"]].to_numpy()
+    exit_ = expected.loc[visit, ["exit_lat", "exit_lon"]].to_numpy()
+    np.testing.assert_allclose(where, np.where((role == 0)[:, None], entry, exit_), atol=1e-5)
+    # The options reach the page: title, chart by month in UTC, offline (no network).
+    assert "<title>Senkaku patrols</title>" in html
+    assert "Presence per month (UTC calendar)" in html
+    assert 'src="https://' not in html
+    assert (
+        f"11 rows read from 1 file: 11 in visits, 0 left out (0 duplicates, 0 jumps), "
+        f"0 rejected; {len(expected)} visits drawn; map written to {out} (offline: "
+        "self-contained)"
+    ) in stdout
+    assert "territorial_sea CHN/JPN/TWN" in stdout
+
+
+def test_map_of_a_file_with_a_bad_row(capsys, tmp_path, monkeypatch):
+    rows = _rows("412000001", "2023-01-05 10:00")
+    rows.insert(2, {**rows[1], "lat": 95.0})
+    src = _csv(tmp_path / "ais.csv", rows)
+    monkeypatch.chdir(tmp_path)
+    line = _fails(capsys, "tracks", "map", src)
+    assert line == (
+        f"flashpoints: {src}, row 3: lat: latitude 95.0 is outside -90..90 (AIS writes 91 and "
+        "181 for 'not available') (1 rows rejected in all; --rejects FILE lists them)"
+    )
+    assert not (tmp_path / "maps").exists()
+    # --skip-invalid draws the others to the default output; --rejects lists the bad row.
+    status, stdout, stderr = _run(capsys, "tracks", "map", src, "--skip-invalid", "--rejects",
+                                  "rejects.csv", "--presence-by", "none", "--basemap",
+                                  "Esri.OceanBasemap", "--no-progress")  # fmt: skip
+    assert status == 0
+    assert f"{src}, row 3" in stderr
+    assert (
+        "4 rows read from 1 file: 3 in visits, 0 left out (0 duplicates, 0 jumps), 1 rejected; "
+        "1 visits drawn; map written to maps/tracks.html"
+    ) in stdout
+    assert pd.read_csv("rejects.csv")[["row", "outcome", "column"]].values.tolist() == [
+        [3, "rejected", "lat"]
+    ]
+    html = Path("maps/tracks.html").read_text()
+    assert _track_table(html)["visits"]["n"] == 1
+    assert 'id="fp-presence"' not in html  # --presence-by none
+    assert "server.arcgisonline.com" in html
+    # Every row rejected: nothing to draw, and no map.
+    only_bad = _csv(tmp_path / "bad.csv", [rows[2]])
+    status, _, stderr = _run(capsys, "tracks", "map", only_bad, "--skip-invalid", "-o",
+                             "empty.html")  # fmt: skip
+    assert status == 2
+    warning, line = stderr.strip().splitlines()
+    assert warning.startswith(f"flashpoints: warning: {only_bad}, row 1: lat: latitude 95.0")
+    assert line == (
+        "flashpoints: 1 rows read from 1 file: 0 in visits, 0 left out (0 duplicates, 0 jumps), "
+        "1 rejected: no visits to draw; no map written"
+    )
+    assert not (tmp_path / "empty.html").exists()
+
+
+def test_map_never_overwrites_an_input(capsys, tmp_path):
+    src = _csv(tmp_path / "ais.csv", _rows("412000001", "2023-01-05 10:00"))
+    before = src.read_bytes()
+    line = _fails(capsys, "tracks", "map", src, "-o", src)
+    assert line == f"flashpoints: {src}: an HTML map is written as .html or .htm, not .csv"
+    (tmp_path / "link.html").symlink_to(src)
+    os.link(src, tmp_path / "hard.html")
+    for output in (["-o", tmp_path / "link.html"], ["-o", tmp_path / "hard.html"]):
+        line = _fails(capsys, "tracks", "map", src, *output)
+        assert f"an HTML map would overwrite the input {src}; choose another name" in line
+    line = _fails(capsys, "tracks", "map", src, "-o", tmp_path / "m.html", "--rejects", src)
+    assert f"--rejects would overwrite the input {src}; choose another name" in line
+    assert src.read_bytes() == before
+    # A bad time zone is refused before any work; --raw (CSV only) is not an option here.
+    line = _fails(capsys, "tracks", "map", src, "--tz", "Mars/Olympus", "-o", tmp_path / "m.html")
+    assert line == "flashpoints: tz: unknown time zone 'Mars/Olympus' (e.g. 'Asia/Tokyo', 'UTC')"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["tracks", "map", str(src), "--raw", "-o", str(tmp_path / "m.html")])
+    assert exit_info.value.code == 2
+    assert "unrecognized arguments: --raw" in capsys.readouterr().err
+    assert not (tmp_path / "m.html").exists()
+
+
+@pytest.mark.parametrize(
+    "command", [["tracks"], ["tracks", "visits"], ["tracks", "presence"], ["tracks", "map"]]
+)
 def test_help(capsys, command):
     with pytest.raises(SystemExit) as exit_info:
         main([*command, "--help"])
