@@ -26,7 +26,7 @@ shifted by 360°, so tracks across the antimeridian work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import shapely
@@ -35,7 +35,7 @@ from .. import settings
 from ..geodesy import GEOD
 from ..prepared import PreparedZones
 
-__all__ = ["Crossings", "Legs", "find_crossings", "make_legs"]
+__all__ = ["Crossings", "Legs", "edge_tree", "find_crossings", "make_legs"]
 
 #: Vertices per piece of zone edge in the STRtree.
 _EDGE_PIECE_VERTICES = 32
@@ -45,7 +45,11 @@ _TURN = np.array([360.0, 0.0])
 
 @dataclass(frozen=True)
 class Legs:
-    """Legs (from position ``start[k]`` to ``start[k] + 1``) with their geodesics."""
+    """Legs (from position ``start[k]`` to ``start[k] + 1``) with their geodesics.
+
+    ``azimuth`` and ``length_m`` are NaN until :meth:`with_geodesics` measures them:
+    most legs never need them (the index shows them clear of every edge).
+    """
 
     start: np.ndarray
     lon0: np.ndarray
@@ -55,6 +59,13 @@ class Legs:
     azimuth: np.ndarray
     length_m: np.ndarray
     duration_s: np.ndarray
+
+    def with_geodesics(self, k: np.ndarray) -> Legs:
+        """Return the legs with the azimuth and length of legs ``k`` measured (GEOD.inv)."""
+        azimuth, length_m = self.azimuth.copy(), self.length_m.copy()
+        az, _, dist = GEOD.inv(self.lon0[k], self.lat0[k], self.lon1[k], self.lat1[k])
+        azimuth[k], length_m[k] = az, dist
+        return replace(self, azimuth=azimuth, length_m=length_m)
 
 
 @dataclass(frozen=True)
@@ -69,7 +80,7 @@ class Crossings:
     lat: np.ndarray
 
 
-def _edge_tree(prepared: PreparedZones) -> tuple[shapely.STRtree, np.ndarray]:
+def edge_tree(prepared: PreparedZones) -> tuple[shapely.STRtree, np.ndarray]:
     """Every zone edge and the coverage edge, in short pieces, in an STRtree (built once)."""
 
     def build() -> tuple[shapely.STRtree, np.ndarray]:
@@ -86,7 +97,11 @@ def _edge_tree(prepared: PreparedZones) -> tuple[shapely.STRtree, np.ndarray]:
             for k in range(a, b - 1, step):
                 pieces.append(shapely.linestrings(coords[k : min(k + step + 1, b)]))
         arr = np.asarray(pieces, dtype=object)
-        return shapely.STRtree(arr), arr
+        tree = shapely.STRtree(arr)
+        # GEOS builds the tree on its first query, which is not safe on several
+        # threads at once (chunks of vessels run on threads): query it here.
+        tree.query(arr[:1])
+        return tree, arr
 
     return prepared.derived("track-edge-pieces", build)
 
@@ -127,7 +142,7 @@ def _edge_fractions(
     prepared: PreparedZones, legs: Legs, k: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(leg position in ``k``, fraction along it) of each point where a leg meets an edge."""
-    tree, pieces = _edge_tree(prepared)
+    tree, pieces = edge_tree(prepared)
     lines, owner = _leg_lines(legs, k)
     li, pi = tree.query(lines, predicate="intersects")
     if not len(li):
@@ -202,6 +217,7 @@ def find_crossings(
     differ = zone0 != zone1
     maybe = ~differ & ~prepared.index.clear_of_edges(legs.lon0, legs.lat0, legs.lon1, legs.lat1)
     k = np.flatnonzero(differ | maybe)
+    legs = legs.with_geodesics(k)
     # Only legs that meet an edge, or end in another zone, can change zone.
     edge_leg, edge_frac = _edge_fractions(prepared, legs, k) if len(k) else (k, np.zeros(0))
     busy = zone0[k] != zone1[k]
@@ -225,6 +241,6 @@ def find_crossings(
 def make_legs(start: np.ndarray, lon: np.ndarray, lat: np.ndarray, t_s: np.ndarray) -> Legs:
     """Legs from positions ``start`` to ``start + 1`` of the given arrays."""
     lon0, lat0, lon1, lat1 = lon[start], lat[start], lon[start + 1], lat[start + 1]
-    az, _, dist = GEOD.inv(lon0, lat0, lon1, lat1)
-    return Legs(start, lon0, lat0, lon1, lat1, np.asarray(az), np.asarray(dist),
+    unknown = np.full(len(start), np.nan)  # measured where needed (Legs.with_geodesics)
+    return Legs(start, lon0, lat0, lon1, lat1, unknown, unknown.copy(),
                 t_s[start + 1] - t_s[start])  # fmt: skip

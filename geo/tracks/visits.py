@@ -23,6 +23,7 @@ a duplicate or a jump across two files (load such files together with
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -34,7 +35,7 @@ from .. import settings
 from .._progress import Progress
 from ..geodesy import GEOD, m_to_nm
 from ..prepared import PreparedZones, prepare
-from .crossings import Crossings, find_crossings, make_legs
+from .crossings import Crossings, edge_tree, find_crossings, make_legs
 from .segments import as_seconds, check_positions, excluded_rows, segment_numbers, utc_seconds
 
 __all__ = ["VISIT_COLUMNS", "zone_visits"]
@@ -285,11 +286,23 @@ def _in_chunks(p: _Positions, prepared: PreparedZones, dark_s: float, *, distanc
     """Return the visits of every vessel, worked through a chunk of vessels at a time."""
     if not len(p.t):
         return _empty()
+    chunks = list(_vessel_chunks(p, settings.TRACK_CHUNK_POSITIONS))
+
+    def work(chunk: _Positions) -> pd.DataFrame:
+        return _chunk_visits(chunk, prepared, dark_s, distances)
+
     tables = []
     with Progress(len(p.t), desc="zone visits", unit="pos", enabled=progress) as report:
-        for chunk in _vessel_chunks(p, settings.TRACK_CHUNK_POSITIONS):
-            tables.append(_chunk_visits(chunk, prepared, dark_s, distances))
-            report.update(len(chunk.t))
+        if len(chunks) == 1 or settings.workers() == 1:
+            for chunk in chunks:
+                tables.append(work(chunk))
+                report.update(len(chunk.t))
+        else:  # GEOS, PROJ and most of NumPy release the GIL: chunks run side by side
+            _ = prepared.index, edge_tree(prepared)  # built (and warmed) on this thread
+            with ThreadPoolExecutor(max_workers=settings.workers()) as pool:
+                for chunk, table in zip(chunks, pool.map(work, chunks), strict=True):
+                    tables.append(table)
+                    report.update(len(chunk.t))
     return tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True)
 
 
