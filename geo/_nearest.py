@@ -24,10 +24,10 @@ from .geodesy import GEOD
 __all__ = [
     "approx_error",
     "band_pairs",
-    "centre_gradients",
     "ecef",
     "filter_cells",
     "foot_vectors",
+    "order_cells",
     "pair_distances",
     "pair_targets",
     "point_distances",
@@ -266,26 +266,43 @@ def _enu(cx: float, cy: float, cz: float) -> tuple[float, float, float, float, f
 
 
 @_jit
-def centre_gradients(
-    c: np.ndarray, segs: np.ndarray, a: np.ndarray, b: np.ndarray, g: np.ndarray,
-    out: np.ndarray,
+def order_cells(
+    c: np.ndarray, starts: np.ndarray, counts: np.ndarray, cands: np.ndarray, a: np.ndarray,
+    b: np.ndarray, g: np.ndarray, seg_term: float, lower: np.ndarray, grad: np.ndarray,
 ) -> None:  # fmt: skip
-    """Write the direction (east, north; unit) in which the distance to ``segs[k]`` grows.
+    """Sort each cell's candidates by a lower bound of their distance from its centre.
 
-    At ``c[k]``: the direction away from the segment's nearest point, in metres east
-    and north; (0, 0) on the segment.
+    Cell ``i`` (centre ``c[i]``, a unit vector) has candidates
+    ``cands[starts[i]:starts[i] + counts[i]]``; they are sorted in place, and
+    ``lower`` (the approximate distance less its error) and ``grad`` (the
+    direction, east and north, unit, in which the distance grows at the centre:
+    away from the segment's nearest point; (0, 0) on the segment) are written in
+    the same order.
     """
-    for k in range(len(segs)):
-        cx, cy, cz = c[k, 0], c[k, 1], c[k, 2]
-        tx, ty, tz = _target(cx, cy, cz, segs[k], a, b, g)
+    for i in range(c.shape[0]):
+        lo, m = starts[i], counts[i]
+        if m <= 0:
+            continue
+        cx, cy, cz = c[i, 0], c[i, 1], c[i, 2]
         ex, ey, ez, nx, ny, nz = _enu(cx, cy, cz)
-        ue = (cx - tx) * ex + (cy - ty) * ey + (cz - tz) * ez
-        un = (cx - tx) * nx + (cy - ty) * ny + (cz - tz) * nz
-        norm = math.sqrt(ue * ue + un * un)
-        if norm > 0:
-            out[k, 0], out[k, 1] = ue / norm, un / norm
-        else:
-            out[k, 0], out[k, 1] = 0.0, 0.0
+        d = np.empty(m)
+        ue = np.empty(m)
+        un = np.empty(m)
+        for j in range(m):
+            tx, ty, tz = _target(cx, cy, cz, cands[lo + j], a, b, g)
+            dist = _approx(cx, cy, cz, tx, ty, tz)
+            d[j] = dist - _approx_error(dist, seg_term)
+            ve = (cx - tx) * ex + (cy - ty) * ey + (cz - tz) * ez
+            vn = (cx - tx) * nx + (cy - ty) * ny + (cz - tz) * nz
+            norm = math.sqrt(ve * ve + vn * vn)
+            ue[j], un[j] = (ve / norm, vn / norm) if norm > 0 else (0.0, 0.0)
+        order = np.argsort(d, kind="mergesort")
+        kept = cands[lo : lo + m].copy()
+        for j in range(m):
+            k = order[j]
+            cands[lo + j] = kept[k]
+            lower[lo + j] = d[k]
+            grad[lo + j, 0], grad[lo + j, 1] = ue[k], un[k]
 
 
 #: Relative error allowed for the direction of a candidate's gradient (ellipsoid).

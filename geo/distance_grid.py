@@ -41,14 +41,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ._nearest import (
-    approx_error,
-    centre_gradients,
-    ecef,
-    filter_cells,
-    pair_distances,
-    segment_term,
-)
+from ._nearest import ecef, filter_cells, order_cells, segment_term
 from ._threads import map_slices
 from .geodesy import GEOD, unit_vectors
 
@@ -197,19 +190,18 @@ class DistanceGrid:
         query skip most candidates (:func:`geo._nearest.band_pairs`).
         """
         stored = np.maximum(self.node_count, 0).astype(np.int64)
-        owner = np.repeat(np.arange(len(stored)), stored)
-        d = np.empty(len(owner))
-        unit = unit_vectors(centres[owner, 0], centres[owner, 1])
-        pair_distances(unit, np.arange(len(owner)), self.candidates.astype(np.int64),
-                       *coast.segment_arrays(), d)  # fmt: skip
-        bound = d - approx_error(d, segment_term(coast.max_segment_m))
-        order = np.lexsort((bound, owner))
-        self.candidates = self.candidates[order]
-        low = bound[order].astype(np.float32)
-        self.lower = np.nextafter(low, np.float32(-np.inf))
-        grad = np.empty((len(owner), 2))
-        centre_gradients(unit[order], self.candidates.astype(np.int64),
-                         *coast.segment_arrays(), grad)  # fmt: skip
+        starts = np.cumsum(stored) - stored
+        unit = unit_vectors(centres[:, 0], centres[:, 1])
+        lower = np.empty(len(self.candidates))
+        grad = np.empty((len(self.candidates), 2))
+        seg, term = coast.segment_arrays(), segment_term(coast.max_segment_m)
+
+        def work(sl: slice) -> None:  # each slice sorts its own cells' candidates
+            order_cells(unit[sl], starts[sl], stored[sl], self.candidates, *seg, term, lower,
+                        grad)  # fmt: skip
+
+        map_slices(work, len(stored), _FILTER_CELLS)
+        self.lower = np.nextafter(lower.astype(np.float32), np.float32(-np.inf))
         self.gradient = grad.astype(np.float32)
 
     def _index_candidates(self) -> None:

@@ -92,11 +92,16 @@ def edge_tree(prepared: PreparedZones) -> tuple[shapely.STRtree, np.ndarray]:
         step = _EDGE_PIECE_VERTICES - 1
         starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
         ends = np.r_[starts[1:], len(owner)]
-        pieces = []
-        for a, b in zip(starts, ends, strict=True):
-            for k in range(a, b - 1, step):
-                pieces.append(shapely.linestrings(coords[k : min(k + step + 1, b)]))
-        arr = np.asarray(pieces, dtype=object)
+        # pieces of each line: vertices k*step .. (k+1)*step (the last shared with the next)
+        n_piece = np.maximum(1, (ends - starts - 1 + step - 1) // step)
+        line = np.repeat(np.arange(len(starts)), n_piece)
+        first = starts[line] + (np.arange(len(line)) - np.repeat(np.cumsum(n_piece) - n_piece,
+                                                                  n_piece)) * step  # fmt: skip
+        last = np.minimum(first + step, ends[line] - 1)
+        size = last - first + 1
+        vertex = np.repeat(first, size) + (np.arange(size.sum()) - np.repeat(np.cumsum(size) - size,
+                                                                            size))  # fmt: skip
+        arr = shapely.linestrings(coords[vertex], indices=np.repeat(np.arange(len(first)), size))
         tree = shapely.STRtree(arr)
         # GEOS builds the tree on its first query, which is not safe on several
         # threads at once (chunks of vessels run on threads): query it here.
