@@ -157,7 +157,7 @@ def map_prepared(func: FrameFunc, frame: Any, prepared: Any, **options: Any) -> 
         Lazy; same partitions and rows as the input.
     """
     _require_dask()
-    meta = func(frame._meta, prepared, **options)
+    meta = _unknown_categories(func(frame._meta, prepared, **options))
     client = _client()
     if client is not None:
         # One copy per worker, sent now, instead of one per task.
@@ -168,6 +168,18 @@ def map_prepared(func: FrameFunc, frame: Any, prepared: Any, **options: Any) -> 
 
         shared = dask.delayed(prepared, pure=True)
     return frame.map_partitions(func, shared, **options, meta=meta, align_dataframes=False)
+
+
+def _unknown_categories(meta: Any) -> Any:
+    """``meta`` with its categorical columns' categories marked unknown.
+
+    The answer's text columns are categoricals whose categories are the values a
+    partition holds, so Dask must not take the empty frame's (none) as everyone's:
+    it then joins each partition's categories when the result is computed.
+    """
+    from dask.dataframe.utils import clear_known_categories
+
+    return clear_known_categories(meta)
 
 
 def map_prepared_by(

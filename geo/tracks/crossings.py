@@ -18,8 +18,10 @@ Which legs get exact work:
    STRtree. No sampling interval can miss a shallow corner this way.
 
 Each intersection splits the leg; the zone of each piece is looked up at its
-middle, and each change of zone is refined by bisection on the geodesic
-(``GEOD.fwd`` and the zone index) to :data:`geo.settings.TRACK_CROSSING_TOLERANCE_S`.
+middle. A change of zone between two pieces is where the edge points between them
+are, when they agree to half of :data:`geo.settings.TRACK_CROSSING_TOLERANCE_S` (an
+edge two zones share gives two points, at the same place); otherwise it is refined
+by bisection on the geodesic (``GEOD.fwd`` and the zone index) to that tolerance.
 Longitudes are unwrapped along a leg, and a leg that passes 180° is also tested
 shifted by 360°, so tracks across the antimeridian work.
 """
@@ -238,9 +240,41 @@ def find_crossings(
     change = (leg[1:] == leg[:-1]) & (zone[1:] != zone[:-1])
     c_leg = leg[:-1][change]
     lo, hi, z_from = frac[:-1][change], frac[1:][change], zone[:-1][change]
-    at, z_to = _bisect(prepared, legs, k[c_leg], lo, hi, z_from)
+    at = _at_edge_points(legs.duration_s[k[c_leg]], c_leg, lo, hi,
+                         (renumber[edge_leg], edge_frac))  # fmt: skip
+    z_to = zone[1:][change].copy()
+    wide = np.flatnonzero(np.isnan(at))
+    if len(wide):
+        at[wide], z_to[wide] = _bisect(prepared, legs, k[c_leg[wide]], lo[wide], hi[wide],
+                                       z_from[wide])  # fmt: skip
     lon, lat = _along(legs, k[c_leg], at)
     return Crossings(k[c_leg], at, z_from, z_to, lon, lat)
+
+
+def _at_edge_points(
+    duration_s: np.ndarray, c_leg: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+    edge_points: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:  # fmt: skip
+    """Return the crossing in each bracket ``(lo, hi)`` of leg ``c_leg`` that edge points fix.
+
+    Zones change only at edges, so a bracket whose edge points (where the leg's
+    geodesic meets the edges: two for an edge two zones share) all lie within
+    half the tolerance of each other crosses there: the crossing is their middle,
+    and no bisection is needed. NaN for the other brackets (none, or edge points
+    apart: several crossings close together).
+    """
+    e_leg, e_frac = edge_points
+    key = e_leg + e_frac * 0.5  # leg, then fraction along it (fractions are 0..1)
+    order = np.argsort(key, kind="stable")
+    key, e_frac = key[order], e_frac[order]
+    first = np.searchsorted(key, c_leg + lo * 0.5, side="right")
+    end = np.searchsorted(key, c_leg + hi * 0.5, side="left")
+    at = np.full(len(c_leg), np.nan)
+    some = np.flatnonzero(end > first)
+    spread = (e_frac[end[some] - 1] - e_frac[first[some]]) * duration_s[some]
+    tight = some[spread <= settings.TRACK_CROSSING_TOLERANCE_S / 2.0]
+    at[tight] = (e_frac[first[tight]] + e_frac[end[tight] - 1]) / 2.0
+    return at
 
 
 def make_legs(start: np.ndarray, lon: np.ndarray, lat: np.ndarray, t_s: np.ndarray) -> Legs:
