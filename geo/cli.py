@@ -364,17 +364,22 @@ def _track_run(
 
 def _track_counts(tracks: pd.DataFrame, unused: pd.DataFrame, visits: pd.DataFrame) -> str:
     """Say where every row went: in visits, left out, rejected; these add up or this raises."""
+    from .tracks.clean import NOT_A_POSITION
+
     read, used = int(tracks.attrs["rows_read"]), int(visits["n_positions"].sum())
     rejected = int((unused["outcome"] == "rejected").sum())
+    other = int((unused["outcome"] == NOT_A_POSITION).sum())
     dup, jump = int(tracks["flag_duplicate"].sum()), int(tracks["flag_jump"].sum())
-    if used + dup + jump + rejected != read:
-        raise DataSourceError(f"{read} rows read, but {used} in visits, {dup + jump} left out and "
-                              f"{rejected} rejected: the counts do not add up (please report "
-                              "this)")  # fmt: skip
+    if used + dup + jump + rejected + other != read:
+        raise DataSourceError(f"{read} rows read, but {used} in visits, {dup + jump} left out, "
+                              f"{rejected} rejected and {other} not positions: the counts do not "
+                              "add up (please report this)")  # fmt: skip
     files = len(tracks.attrs["files"])
     left = f"{dup + jump} left out ({dup} duplicates, {jump} jumps)"
+    nmea = any(f["layout"] == "nmea" for f in tracks.attrs["files"])
+    skipped = f", {other} not positions (static data, other sentences)" if nmea or other else ""
     return (f"{read} rows read from {files} file{'s' * (files != 1)}: {used} in visits, "
-            f"{left}, {rejected} rejected")  # fmt: skip
+            f"{left}, {rejected} rejected{skipped}")  # fmt: skip
 
 
 def _visits_summary(visits: pd.DataFrame) -> str:
@@ -607,8 +612,8 @@ def _tracks_parser(sub: argparse._SubParsersAction) -> None:
     v.add_argument(
         "files",
         nargs="+",
-        help="AIS-style track files, CSV or GeoParquet (several files, e.g. one per day, "
-        "are read as one table)",
+        help="AIS-style track files: CSV, GeoParquet or NMEA (!AIVDM sentences with times; "
+        "several files, e.g. one per day, are read as one table)",
     )
     v.add_argument(
         "--no-distances",

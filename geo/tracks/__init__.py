@@ -1,8 +1,8 @@
 """Vessel tracks: positions loaded and flagged, cut into zone visits, counted as presence.
 
-* :func:`load_tracks` (:mod:`.load`, flags in :mod:`.clean`): AIS-style positions
-  with a rejects table and quality flags; :func:`unused_rows`: every row no visit
-  uses, with its reason;
+* :func:`load_tracks` (:mod:`.load`, flags in :mod:`.clean`, NMEA in :mod:`.nmea`):
+  AIS-style positions with a rejects table and quality flags; :func:`unused_rows`:
+  every row no visit uses, with its reason;
 * :func:`segments` (:mod:`.segments`): tracks cut at long gaps;
 * :func:`zone_visits` (:mod:`.visits`, crossings in :mod:`.crossings`): one row per
   stay of a vessel segment in a zone, crossings timed on the geodesic;

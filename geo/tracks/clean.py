@@ -18,8 +18,8 @@
 
 Duplicates and jumps are left out of :func:`geo.zone_visits`; the other flags
 only inform. :func:`unused_rows` lists every source row that no visit uses: the
-rows :func:`geo.load_tracks` rejected and the duplicates and jumps, each with its
-reason.
+rows :func:`geo.load_tracks` rejected, the NMEA lines that hold no position, and the
+duplicates and jumps, each with its reason.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from ..geodesy import GEOD, knots_to_m_s
 from ..prepared import PreparedZones
 from .segments import utc_seconds
 
-__all__ = ["FLAG_COLUMNS", "UNUSED_COLUMNS", "flag_positions", "unused_rows"]
+__all__ = ["FLAG_COLUMNS", "NOT_A_POSITION", "UNUSED_COLUMNS", "flag_positions", "unused_rows"]
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +160,9 @@ def flag_positions(
 #: Columns of :func:`unused_rows`, in order (``file`` only for tracks from several files).
 UNUSED_COLUMNS: tuple[str, ...] = ("file", "row", "outcome", "column", "value", "reason")
 
+#: The ``outcome`` of an NMEA line that is good but holds no position (not an error).
+NOT_A_POSITION = "not a position"
+
 
 def _left_out(tracks: pd.DataFrame, with_file: bool) -> list[pd.DataFrame]:
     """Return the loaded rows that visits leave out (duplicates, jumps), with reasons."""
@@ -190,9 +193,10 @@ def _left_out(tracks: pd.DataFrame, with_file: bool) -> list[pd.DataFrame]:
 def unused_rows(tracks: pd.DataFrame) -> pd.DataFrame:
     """Return every source row that no visit uses, with its row number and reason.
 
-    Loaded rows + rejected rows = rows read (``attrs["rows_read"]``), and the rows
-    :func:`geo.zone_visits` uses are the loaded rows less the ones listed here as
-    ``left out``: so every row of the input is either in a visit or in this table.
+    Loaded rows + rejected rows (+ NMEA lines that are not positions) = rows read
+    (``attrs["rows_read"]``), and the rows :func:`geo.zone_visits` uses are the loaded
+    rows less the ones listed here as ``left out``: so every row of the input is either
+    in a visit or in this table.
 
     Parameters
     ----------
@@ -204,8 +208,9 @@ def unused_rows(tracks: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Columns :data:`UNUSED_COLUMNS` (``file`` only for tracks read from a list
         of files): ``row`` (from 1, in its file), ``outcome`` (``rejected``: not
-        loaded; ``left out``: loaded and flagged ``flag_duplicate`` or
-        ``flag_jump``), ``column``, ``value`` and ``reason``; in file and row order.
+        loaded; ``not a position``: an NMEA line that holds none, such as static data;
+        ``left out``: loaded and flagged ``flag_duplicate`` or ``flag_jump``),
+        ``column``, ``value`` and ``reason``; in file and row order.
 
     Examples
     --------
@@ -218,10 +223,12 @@ def unused_rows(tracks: pd.DataFrame) -> pd.DataFrame:
     """
     several = "source_file" in tracks.columns
     columns = list(UNUSED_COLUMNS) if several else list(UNUSED_COLUMNS[1:])
-    rejected = pd.DataFrame(tracks.attrs.get("rejects", []))
-    if len(rejected):
-        rejected = rejected.assign(outcome="rejected")[columns]
-    parts = [f for f in [rejected, *_left_out(tracks, several)] if len(f)]
+    listed = []
+    for key, outcome in (("rejects", "rejected"), ("not_positions", NOT_A_POSITION)):
+        records = pd.DataFrame(tracks.attrs.get(key, []))
+        if len(records):
+            listed.append(records.assign(outcome=outcome)[columns])
+    parts = [f for f in [*listed, *_left_out(tracks, several)] if len(f)]
     if not parts:
         return pd.DataFrame({c: pd.Series([], dtype="int64" if c == "row" else object)
                              for c in columns})  # fmt: skip

@@ -1,12 +1,14 @@
 """Load vessel positions (AIS and the like) without losing a row.
 
-:func:`load_tracks` reads CSV and (Geo)Parquet files or a frame, recognises the
-column layouts of the common AIS sources, and returns one row per position.
+:func:`load_tracks` reads CSV, (Geo)Parquet and NMEA (:mod:`.nmea`) files or a frame,
+recognises the column layouts of the common AIS sources, and returns one row per position.
 Every row that cannot be read (no vessel id, a time that is not a time, a
 latitude or longitude missing or out of range) is listed in
 ``attrs["rejects"]`` with its 1-based row number, column and reason: loaded +
 rejected = rows in the file, as for :func:`geo.load_incidents`. Rows that are
-read but doubtful are kept and flagged (:mod:`geo.tracks.clean`).
+read but doubtful are kept and flagged (:mod:`geo.tracks.clean`). In an NMEA file a
+row is a line; lines that are good but hold no position (static data, other sentences)
+are listed in ``attrs["not_positions"]``, so loaded + rejected + not positions = rows.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ from .._progress import track
 from ..errors import InputError
 from ..prepared import PreparedZones, prepare
 from .clean import flag_positions
+from .nmea import NMEA_SUFFIXES, NmeaLines, is_nmea, read_nmea
 from .segments import utc_seconds
 
 __all__ = ["LAYOUTS", "TRACK_COLUMN_ALIASES", "load_tracks"]
@@ -60,12 +64,15 @@ _PARQUET_SUFFIXES = (".parquet", ".geoparquet", ".pq")
 
 @dataclass
 class _Rejects:
-    """The first reason of each rejected row (positions in the table, 0-based)."""
+    """The first reason of each rejected row (positions in the table, 0-based).
 
-    n: int
+    ``rows`` holds each table row's number in its source (from 1), which the records name.
+    """
+
+    rows: np.ndarray
 
     def __post_init__(self) -> None:
-        self.rejected = np.zeros(self.n, dtype=bool)
+        self.rejected = np.zeros(len(self.rows), dtype=bool)
         self.records: dict[int, dict[str, object]] = {}
 
     def add(self, mask: np.ndarray, column: str, values: pd.Series, reasons: Any) -> None:
@@ -74,18 +81,21 @@ class _Rejects:
         cells = values.iloc[rows].tolist()
         texts = [reasons] * len(rows) if isinstance(reasons, str) else list(reasons(cells))
         for i, value, reason in zip(rows.tolist(), cells, texts, strict=True):
-            self.records[i] = {"row": i + 1, "column": column, "value": value, "reason": reason}
+            self.records[i] = {"row": int(self.rows[i]), "column": column, "value": value,
+                               "reason": reason}  # fmt: skip
         self.rejected[rows] = True
 
     def table(self) -> list[dict[str, object]]:
         return [self.records[i] for i in sorted(self.records)]
 
 
-def _read(source: str | Path) -> pd.DataFrame:
-    """Read a CSV or (Geo)Parquet file; anything unreadable is an InputError naming it."""
+def _read(source: str | Path) -> pd.DataFrame | NmeaLines:
+    """Read a CSV, (Geo)Parquet or NMEA file; anything unreadable is an InputError naming it."""
     path, name = Path(source), str(source)
     if not path.exists():
         raise InputError("no such file", source=name)
+    if is_nmea(path):
+        return read_nmea(path)
     lower = path.name.lower()
     try:
         if lower.endswith(_TEXT_SUFFIXES):
@@ -100,7 +110,8 @@ def _read(source: str | Path) -> pd.DataFrame:
         raise InputError(f"cannot read the file: {first}", source=name) from exc
     raise InputError(
         f"cannot read {path.suffix or 'this'} files as tracks: expected CSV "
-        f"({', '.join(_TEXT_SUFFIXES)}) or GeoParquet ({', '.join(_PARQUET_SUFFIXES)})",
+        f"({', '.join(_TEXT_SUFFIXES)}), GeoParquet ({', '.join(_PARQUET_SUFFIXES)}) or NMEA "
+        f"({', '.join(NMEA_SUFFIXES)}, or any file whose first line is an AIS sentence)",
         source=name,
     )
 
@@ -233,11 +244,11 @@ def _optional(frame: pd.DataFrame, cols: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _assemble(
-    frame: pd.DataFrame, cols: Mapping[str, str], data: dict[str, Any], keep: np.ndarray
+    frame: pd.DataFrame, cols: Mapping[str, str], data: dict[str, Any], rejects: _Rejects
 ) -> gpd.GeoDataFrame:
     """Return the loaded rows by vessel and time, the file's other columns after ours."""
-    pick = np.flatnonzero(keep)
-    out = pd.DataFrame({"row": pick + 1})
+    pick = np.flatnonzero(~rejects.rejected)
+    out = pd.DataFrame({"row": rejects.rows[pick]})
     for name, values in data.items():
         if isinstance(values, pd.Series):
             out[name] = values.iloc[pick].reset_index(drop=True)
@@ -266,22 +277,28 @@ class _Loaded:
     rows_read: int
     layout: str
     ids_are_mmsi: bool
+    not_positions: list[dict[str, object]]
 
 
 def _load_one(source: str | Path | pd.DataFrame, columns: Mapping[str, str] | None) -> _Loaded:
     """Read one source, find its columns, reject unreadable rows; no flags yet."""
     name = "frame" if isinstance(source, pd.DataFrame) else str(source)
-    frame = source if isinstance(source, pd.DataFrame) else _read(source)
+    read = source if isinstance(source, pd.DataFrame) else _read(source)
+    frame, lines = (read.frame, read) if isinstance(read, NmeaLines) else (read, None)
     cols = _find_columns(frame, columns, name)
-    layout = _layout(cols)
-    rejects = _Rejects(len(frame))
+    layout = "nmea" if lines is not None else _layout(cols)
+    rejects = _Rejects(lines.rows if lines is not None else np.arange(1, len(frame) + 1))
     data = _read_rows(frame, cols, layout, rejects)
     data.update(_optional(frame, cols))
-    tracks = _assemble(frame, cols, data, ~rejects.rejected)
-    if rejects.records:
-        log.info("%s: %d of %d rows rejected", name, len(rejects.records), len(frame))
+    tracks = _assemble(frame, cols, data, rejects)
+    rejected, rows_read, skipped = rejects.table(), len(frame), []
+    if lines is not None:  # the lines with no position to read join the rows' rejects
+        rejected = sorted(lines.rejects + rejected, key=itemgetter("row"))
+        rows_read, skipped = lines.lines_read, lines.not_positions
+    if rejected:
+        log.info("%s: %d of %d rows rejected", name, len(rejected), rows_read)
     is_mmsi = str(cols["vessel_id"]).strip().lower() in MMSI_COLUMNS
-    return _Loaded(name, tracks, rejects.table(), len(frame), layout, is_mmsi)
+    return _Loaded(name, tracks, rejected, rows_read, layout, is_mmsi, skipped)
 
 
 def _sources(source: object) -> list[str | Path | pd.DataFrame]:
@@ -312,9 +329,12 @@ def _combine(parts: list[_Loaded]) -> tuple[gpd.GeoDataFrame, np.ndarray]:
 def _attrs(parts: list[_Loaded], several: bool, max_speed_kn: float) -> dict[str, object]:
     """Return the attrs of the loaded table: rejects (``file`` from a list) and counts."""
     rejects = [({"file": p.name} | r) if several else r for p in parts for r in p.rejects]
+    skipped = [({"file": p.name} | r) if several else r for p in parts for r in p.not_positions]
     files = [{"file": p.name, "rows_read": p.rows_read, "loaded": len(p.tracks),
-              "rejected": len(p.rejects), "layout": p.layout} for p in parts]  # fmt: skip
-    attrs: dict[str, object] = {"rejects": rejects, "rows_read": sum(p.rows_read for p in parts),
+              "rejected": len(p.rejects), "not_positions": len(p.not_positions),
+              "layout": p.layout} for p in parts]  # fmt: skip
+    attrs: dict[str, object] = {"rejects": rejects, "not_positions": skipped,
+                                "rows_read": sum(p.rows_read for p in parts),
                                 "files": files, "max_speed_kn": max_speed_kn}  # fmt: skip
     if not several:
         attrs |= {"source": parts[0].name, "layout": parts[0].layout}
@@ -335,7 +355,9 @@ def load_tracks(
     Parameters
     ----------
     source : path, DataFrame or list of paths
-        A CSV file (also ``.csv.gz``), a (Geo)Parquet file, or a (Geo)DataFrame.
+        A CSV file (also ``.csv.gz``), a (Geo)Parquet file, an NMEA file of AIS
+        sentences (:mod:`geo.tracks.nmea`; needs ``pip install 'flashpoints[nmea]'``),
+        or a (Geo)DataFrame.
         Recognised layouts: Danish Maritime Authority (``# Timestamp`` written
         dd/mm/yyyy HH:MM:SS, ``MMSI``, ``Latitude``, ``Longitude``, ``SOG``,
         ``COG``); US MarineCadastre (``MMSI``, ``BaseDateTime``, ``LAT``, ``LON``,
@@ -366,11 +388,16 @@ def load_tracks(
         ``sog`` (knots; NaN where AIS says "not available", 102.3), ``cog``
         (degrees; NaN for 360), ``group`` (text, "" when none), the flags of
         :func:`geo.tracks.clean.flag_positions` and the source's other columns;
-        from a list of files also ``source_file`` (``row`` is the row in it).
+        from a list of files also ``source_file`` (``row`` is the row in it); from
+        NMEA, ``mmsi`` is the vessel id, ``row`` the line number and ``msg_type`` the
+        AIS message type.
         ``attrs``: ``rejects`` (records with ``row``, ``column``, ``value``,
-        ``reason``, and ``file`` from a list of files), ``rows_read`` (in all),
+        ``reason``, and ``file`` from a list of files), ``not_positions`` (the same
+        records for the good NMEA lines that hold no position: static data, other
+        sentences), ``rows_read`` (in all: loaded + rejects + not_positions),
         ``files`` (per file: ``file``, ``rows_read``, ``loaded``, ``rejected``,
-        ``layout``), ``max_speed_kn``; from one source also ``source`` and ``layout``.
+        ``not_positions``, ``layout``: ``nmea`` for NMEA), ``max_speed_kn``; from one
+        source also ``source`` and ``layout``.
 
     Examples
     --------
