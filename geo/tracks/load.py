@@ -356,28 +356,26 @@ def load_tracks(
     ----------
     source : path, DataFrame or list of paths
         A CSV file (also ``.csv.gz``), a (Geo)Parquet file, an NMEA file of AIS
-        sentences (:mod:`geo.tracks.nmea`; needs ``pip install 'flashpoints[nmea]'``),
-        or a (Geo)DataFrame.
-        Recognised layouts: Danish Maritime Authority (``# Timestamp`` written
+        sentences (:mod:`geo.tracks.nmea`, ``pip install 'flashpoints[nmea]'``), or
+        a (Geo)DataFrame. Recognised layouts: Danish Maritime Authority (``# Timestamp`` written
         dd/mm/yyyy HH:MM:SS, ``MMSI``, ``Latitude``, ``Longitude``, ``SOG``,
         ``COG``); US MarineCadastre (``MMSI``, ``BaseDateTime``, ``LAT``, ``LON``,
         ``SOG``, ``COG``); Global Fishing Watch (``ssvid`` or ``vessel_id``,
         ``timestamp``, ``lat``, ``lon``, ``speed``, ``course``); and plain
         ``vessel_id`` or ``mmsi``, ``time``, ``lat``, ``lon``, optional ``sog``,
         ``cog``, ``group``. A GeoDataFrame of points needs no lat/lon columns.
-        **A list of files** (e.g. one per day) is read file by file and joined
-        into one table before the flags are set, so a vessel's track runs on
-        across the files (a duplicate or a jump is seen across midnight too).
+        **A list of files** (e.g. one per day) is read file by file and joined into
+        one table before the flags are set: a track (and a duplicate or jump) runs on
+        across the files.
     columns : mapping, optional
         Explicit roles, e.g. ``{"vessel_id": "callsign", "time": "t"}``; roles are
         those of :data:`TRACK_COLUMN_ALIASES`.
     max_speed_kn : float, default 50.0
-        A position whose implied geodesic speed from the previous kept position of
-        its vessel is above this is flagged ``flag_jump``.
+        Above this implied geodesic speed from its vessel's last kept position: ``flag_jump``.
     zones, prepared : zone set or PreparedZones, optional
         The zones that decide ``flag_on_land`` (default: the bundled set).
     progress : bool, default False
-        Show progress over a list of files.
+        Progress over a list of files.
 
     Returns
     -------
@@ -389,8 +387,7 @@ def load_tracks(
         (degrees; NaN for 360), ``group`` (text, "" when none), the flags of
         :func:`geo.tracks.clean.flag_positions` and the source's other columns;
         from a list of files also ``source_file`` (``row`` is the row in it); from
-        NMEA, ``mmsi`` is the vessel id, ``row`` the line number and ``msg_type`` the
-        AIS message type.
+        NMEA, ``mmsi`` is the vessel id, ``row`` the line, ``msg_type`` the AIS type.
         ``attrs``: ``rejects`` (records with ``row``, ``column``, ``value``,
         ``reason``, and ``file`` from a list of files), ``not_positions`` (the same
         records for the good NMEA lines that hold no position: static data, other
