@@ -269,7 +269,7 @@ class Coastline:
         }  # fmt: skip
         for name in ("state", "other_state"):
             values = getattr(self, name)
-            present = np.array([v is not None for v in values], dtype=bool)
+            present = ~pd.isna(values)
             arrays[f"{name}_present"] = present
             if all(isinstance(v, (int, np.integer)) for v in values[present]):
                 arrays[f"{name}_int"] = np.where(present, values, -1).astype(np.int64)
@@ -302,12 +302,10 @@ class Coastline:
             values = raw.astype(object)
             values[~present] = None
             setattr(out, name, values)
-        if "state_int" in data and "other_state_int" in data:
-            out._owner_rows = (data["state_int"], data["other_state_int"])
         grid = {k[5:]: v for k, v in data.items() if k.startswith("grid_")}
-        rows = out.__dict__.pop("_owner_rows", None)
         out._derive(data)
-        out._owner_rows = rows
+        if "state_int" in data and "other_state_int" in data:  # integer owners, -1 for none
+            out._owner_rows = (data["state_int"], data["other_state_int"])
         out.grid = DistanceGrid.from_arrays(grid) if grid else None
         return out
 
@@ -502,10 +500,20 @@ class Coastline:
             rows, segs = np.concatenate([rows, k_rows]), np.concatenate([segs, k_segs])
         else:
             rows, segs = self._kd_pairs(lon, lat, np.arange(n))
+        return self._closest(lon, lat, rows, segs)
+
+    def _closest(
+        self, lon: np.ndarray, lat: np.ndarray, rows: np.ndarray, segs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Measure the ``(row, segment)`` pairs; per point, the least distance and its segment.
+
+        Infinity and -1 for a point with no pair; ties go to the first segment in
+        the coastline's order.
+        """
         d = self._measure(lon, lat, rows, segs)
-        dist = np.full(n, np.inf)
-        seg = np.full(n, -1, dtype=np.int64)
-        row_minimum(rows, d, segs, dist, seg)  # ties: the first segment in the coastline's order
+        dist = np.full(len(lon), np.inf)
+        seg = np.full(len(lon), -1, dtype=np.int64)
+        row_minimum(rows, d, segs, dist, seg)
         return dist, seg
 
     def nearest_within(
@@ -538,13 +546,9 @@ class Coastline:
                                  & (np.abs(east) <= d_lon))  # fmt: skip
             rows_l.append(np.full(len(hit), i, dtype=np.int64))
             segs_l.append(hit.astype(np.int64))
-        rows, segs = np.concatenate(rows_l), np.concatenate(segs_l)
-        d = self._measure(lon, lat, rows, segs)
-        best = np.full(len(lon), np.inf)
-        row_minimum(rows, d, segs, best, seg)
+        best, seg = self._closest(lon, lat, np.concatenate(rows_l), np.concatenate(segs_l))
         ok = best <= reach
         dist[ok] = best[ok]
-        seg[~ok] = -1
         if (~ok).any():
             dist[~ok], seg[~ok] = self.nearest(lon[~ok], lat[~ok])
         return dist, seg

@@ -210,17 +210,11 @@ class DistanceGrid:
 
     # -- queries ----------------------------------------------------------------------
 
-    def leaves(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-        """Return the leaf node of each point; -1 outside the grid or in a crowded leaf.
-
-        Points given -1 are left to the k-d tree.
-        """
-        return self.locate(lon, lat)[0]
-
     def locate(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Return the leaf node of each point (as :meth:`leaves`) and its centre (lon, lat).
+        """Return the leaf node of each point and its centre (lon, lat).
 
-        The centre is NaN where the node is -1.
+        The node is -1 outside the grid or in a crowded leaf (those points are
+        left to the k-d tree), and its centre NaN.
         """
         fx = (lon - self.x0) / self.cell_deg
         fy = (lat - self.y0) / self.cell_deg
